@@ -1,0 +1,1 @@
+"""The build side of ImmunALL: curated facts -> RDF -> reasoning -> validation -> store."""

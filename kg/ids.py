@@ -1,0 +1,73 @@
+"""Base IRI, namespaces, named graphs and the minting of instance IRIs.
+
+IRIs are readable and stable: `https://w3id.org/immunall/<kind>/<slug>`, with the slug
+taken from the curated id (a registry id for trials, a lower-case name for agents).
+"""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import Namespace, URIRef
+
+BASE = "https://w3id.org/immunall/"
+IA = Namespace(BASE + "ontology/")
+ONTOLOGY_IRI = URIRef(BASE + "ontology")
+
+OA = Namespace("http://www.w3.org/ns/oa#")
+IAO = Namespace("http://purl.obolibrary.org/obo/IAO_")
+OBO = Namespace("http://purl.obolibrary.org/obo/")
+BIBO = Namespace("http://purl.org/ontology/bibo/")
+
+GRAPH = {
+    "ontology": URIRef(BASE + "graph/ontology"),
+    "asserted": URIRef(BASE + "graph/asserted"),
+    "inferred": URIRef(BASE + "graph/inferred"),
+    "provenance": URIRef(BASE + "graph/provenance"),
+}
+
+# URL path segment for each kind of instance the facts mint.
+KINDS = {
+    "agent": "agent",
+    "antigen": "antigen",
+    "gene": "gene",
+    "domain": "domain",
+    "construct": "construct",
+    "disease": "disease",
+    "population": "population",
+    "trial": "trial",
+    "arm": "arm",
+    "result": "result",
+    "aeobs": "ae-observation",
+    "ae": "adverse-event",
+    "approval": "approval",
+    "dosing": "dosing",
+    "washout": "washout",
+    "relapse": "relapse-phenotype",
+    "riskfactor": "risk-factor",
+    "association": "risk-association",
+    "stratum": "risk-stratum",
+    "publication": "publication",
+    "passage": "passage",
+    "org": "organization",
+    "concept": "concept",
+    "disagreement": "disagreement",
+    "generation": "car-generation",
+    "regimen": "regimen",
+}
+
+SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def mint(kind: str, slug: str) -> URIRef:
+    """The IRI of an instance of `kind` with curated id `slug`."""
+    if kind not in KINDS:
+        raise KeyError(f"unknown kind {kind!r}")
+    if not SLUG.match(slug):
+        raise ValueError(f"id {slug!r} is not a readable IRI slug (letters, digits, . _ -)")
+    return URIRef(f"{BASE}{KINDS[kind]}/{slug}")
+
+
+def term(name: str) -> URIRef:
+    """An ontology term; raises on names the ontology does not declare is checked by the build."""
+    return IA[name]
