@@ -68,6 +68,16 @@ class Corpus:
     def __contains__(self, short_id: str) -> bool:
         return short_id in self.documents
 
+    def sentence(self, short_id: str, start: int, end: int) -> tuple[int, int]:
+        """Widen [start, end) to the enclosing sentence, or table row, of the file."""
+        text = self[short_id].text
+        left = max(text.rfind(". ", 0, start) + 2, text.rfind("\n", 0, start) + 1)
+        stops = [i for i in (text.find(". ", end), text.find("\n", end)) if i != -1]
+        right = min(stops) if stops else len(text)
+        if right < len(text) and text[right] == ".":
+            right += 1
+        return left, right
+
     def locate(self, short_id: str, phrase: str) -> list[tuple[int, int, str]]:
         """Every occurrence of `phrase` (whitespace-insensitive) with its enclosing section."""
         doc = self[short_id]

@@ -29,6 +29,7 @@ GRAPH = {
 # URL path segment for each kind of instance the facts mint.
 KINDS = {
     "agent": "agent",
+    "procedure": "procedure",
     "antigen": "antigen",
     "gene": "gene",
     "domain": "domain",
@@ -48,11 +49,14 @@ KINDS = {
     "association": "risk-association",
     "stratum": "risk-stratum",
     "publication": "publication",
+    "reference": "reference",
     "passage": "passage",
     "org": "organization",
     "concept": "concept",
     "disagreement": "disagreement",
     "generation": "car-generation",
+    "profile": "ae-profile",
+    "misprint": "misprint",
     "regimen": "regimen",
 }
 
