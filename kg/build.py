@@ -226,6 +226,13 @@ class Builder:
                 add((subject, RDF.type, IA.RegulatoryAgency))
         elif folder == "disagreements":
             add((subject, RDF.type, DISAGREEMENT_TYPES[record["type"]][1]))
+        elif folder == "results":
+            if "unit" not in record:
+                add((subject, IA.unit, IA.Percent))
+            if "statistic" not in record:
+                add((subject, IA.statistic, IA.Rate))
+        elif folder == "ae_observations" and "incidence" in record:
+            add((subject, IA.unit, IA.Percent))
         elif folder == "publications":
             add((subject, RDFS.label, Literal(str(record["title"]), lang="en")))
             if record.get("license") == "CC-BY-4.0":

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from kg.corpus import Corpus
-from kg.facts import FactError, Located
+from kg.facts import Located
 
 
 @dataclass(frozen=True)
@@ -61,10 +61,7 @@ def parse_source(record: Located, field: str, value: object, corpus: Corpus) -> 
     return Passage(doc=doc, section=at.strip(), start=span[0], end=span[1], refs=tuple(refs))
 
 
-_WORDS = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty"
-).split()
+_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
 _TENS = {20: "twenty", 30: "thirty", 40: "forty", 50: "fifty", 60: "sixty", 70: "seventy",
          80: "eighty", 90: "ninety"}
 

@@ -33,7 +33,7 @@ class Field:
 
 def F(name: str, type_: str, pred: URIRef | str | None = None, *, many: bool = False,
       required: bool = False, figure: bool = False) -> Field:  # noqa: N802 - a table constructor
-    predicate = IA[pred] if isinstance(pred, str) else pred
+    predicate = pred if pred is None or isinstance(pred, URIRef) else IA[pred]
     return Field(name, type_, predicate, many, required, figure)
 
 
@@ -49,7 +49,7 @@ COMMON = [ID, NOTE, SOURCE, SOURCES]
 NAMED = [*COMMON, LABEL, ALT, ABBR, DEFINITION]
 
 POPULATION = [
-    F("label", "text", RDFS.label),
+    F("label", "label", RDFS.label),
     F("disease", "ref:disease", "hasDisease", many=True),
     F("setting", "enum:TherapySetting", "therapySetting", many=True),
     F("risk", "enum:RiskGroup", "riskGroup", many=True),
@@ -62,7 +62,7 @@ POPULATION = [
 
 ARM = [
     F("id", "special", required=True),
-    F("label", "text", RDFS.label, required=True),
+    F("label", "label", RDFS.label, required=True),
     F("interventions", "ref:intervention", "hasIntervention", many=True),
     F("enrolled", "int", "enrolledCount"),
     F("treated", "int", "treatedCount"),
@@ -73,7 +73,7 @@ ARM = [
 
 CONSTRUCT = [
     F("id", "special", required=True),
-    F("label", "text", RDFS.label),
+    F("label", "label", RDFS.label),
     F("targets", "ref:antigen", "constructTargetsAntigen", many=True, required=True),
     F("costim", "ref:domain", "constructHasCostimulatoryDomain", many=True),
     F("activation", "ref:domain", "hasActivationDomain"),

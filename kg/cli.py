@@ -1,0 +1,201 @@
+"""The `immunall` command: build | validate | serve | query | stats | locate.
+
+Exit codes (as pySHACL's CLI): 0 success or conforming, 1 data that does not conform,
+2 an error (broken input, reasoner failure, bad arguments). `serve` starts gunicorn on the
+app factory by its import string, so the build side never imports the server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from kg.facts import FactError
+from kg.load import current_generation
+from kg.pipeline import NotConforming, run
+from kg.reason import ReasonerError
+from kg.settings import Settings, get_settings
+
+OK, NOT_CONFORMING, ERROR = 0, 1, 2
+
+
+def _progress(message: str) -> None:
+    print(f"immunall: {message}", file=sys.stderr, flush=True)
+
+
+def _pipeline(settings: Settings, load: bool) -> int:
+    try:
+        outcome = run(settings, load=load, progress=_progress)
+    except FactError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return ERROR
+    except ReasonerError as exc:
+        print(f"error: reasoning: {exc}", file=sys.stderr)
+        return NOT_CONFORMING if "inconsistent" in str(exc) else ERROR
+    except NotConforming as exc:
+        print(f"does not conform: {exc}", file=sys.stderr)
+        for line in exc.report.lines():
+            print(f"  {line}", file=sys.stderr)
+        return NOT_CONFORMING
+    built, reasoned = outcome.built, outcome.reasoned
+    assert built is not None and reasoned is not None
+    summary = {
+        "asserted": len(built.asserted), "inferred": len(reasoned.inferred),
+        "provenance": len(built.provenance), "passages": built.passages,
+        "records": built.counts, "seconds": {k: round(v, 2) for k, v in outcome.timings.items()},
+    }
+    if outcome.generation:
+        summary["store"] = str(outcome.generation.path)
+        summary["version"] = outcome.generation.version
+    warnings = [v for v in (outcome.report.violations if outcome.report else []) if v.severity != "Violation"]
+    for w in warnings:
+        print(f"  {w}", file=sys.stderr)
+    print(json.dumps(summary, indent=2))
+    return OK
+
+
+def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
+    return _pipeline(settings, load=True)
+
+
+def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
+    return _pipeline(settings, load=False)
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        generation = current_generation(settings.dist)
+    except RuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return ERROR
+    if generation is None:
+        _progress("no built store yet: building first")
+        status = _pipeline(settings, load=True)
+        if status != OK:
+            return status
+    conf = settings.root / "server" / "gunicorn_conf.py"
+    command = ["gunicorn", "--bind", f"{args.host}:{args.port}"]
+    if conf.is_file():
+        command += ["--config", str(conf)]
+    if args.workers:
+        command += ["--workers", str(args.workers)]
+    command.append("server:create_app()")
+    _progress(f"serving http://{args.host}:{args.port}/sparql")
+    os.chdir(settings.root)
+    os.execvp(command[0], command)
+
+
+QUERY_FORMATS = {
+    "json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
+    "csv": "text/csv", "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle", "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json", "rdfxml": "application/rdf+xml",
+}
+
+
+def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
+    import pyoxigraph as ox
+
+    text = Path(args.file).read_text(encoding="utf-8") if args.file else args.query
+    if not text:
+        print("error: give a query or --file", file=sys.stderr)
+        return ERROR
+    try:
+        generation = current_generation(settings.dist)
+    except RuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return ERROR
+    if generation is None:
+        print("error: no built store: run `immunall build` first", file=sys.stderr)
+        return ERROR
+    store = ox.Store.read_only(str(generation / "oxigraph"))
+    try:
+        result = store.query(text, use_default_graph_as_union=True)
+    except SyntaxError as exc:
+        print(f"error: malformed query: {exc}", file=sys.stderr)
+        return ERROR
+    media = QUERY_FORMATS[args.format]
+    out = sys.stdout.buffer
+    if isinstance(result, ox.QueryBoolean | ox.QuerySolutions):
+        fmt = ox.QueryResultsFormat.from_media_type(media)
+        if fmt is None:
+            print(f"error: {args.format} is not a format for SELECT or ASK results", file=sys.stderr)
+            return ERROR
+        result.serialize(out, fmt)
+    else:
+        fmt = ox.RdfFormat.from_media_type(media)
+        if fmt is None:
+            print(f"error: {args.format} is not an RDF format for CONSTRUCT or DESCRIBE", file=sys.stderr)
+            return ERROR
+        result.serialize(out, fmt)
+    out.flush()
+    return OK
+
+
+def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    import pyoxigraph as ox
+
+    generation = current_generation(settings.dist)
+    if generation is None:
+        print("error: no built store: run `immunall build` first", file=sys.stderr)
+        return ERROR
+    info = json.loads((generation / "build.json").read_text(encoding="utf-8"))
+    store = ox.Store.read_only(str(generation / "oxigraph"))
+    query = (settings.root / "kg" / "queries" / "class-counts.rq").read_text(encoding="utf-8")
+    classes = {str(row["label"].value): int(row["n"].value)
+               for row in store.query(query, use_default_graph_as_union=True)}
+    print(json.dumps({"version": info["version"], "built": info["built"], "triples": info["triples"],
+                      "graphs": info["graphs"], "instances": classes}, indent=2))
+    return OK
+
+
+def cmd_locate(args: argparse.Namespace, settings: Settings) -> int:
+    from kg.corpus import Corpus
+
+    corpus = Corpus(settings.corpus)
+    if args.doc not in corpus:
+        print(f"error: unknown review {args.doc!r}; one of {sorted(corpus.documents)}", file=sys.stderr)
+        return ERROR
+    hits = corpus.locate(args.doc, args.phrase)
+    for start, end, section in hits:
+        if args.sentence:
+            start, end = corpus.sentence(args.doc, start, end)
+        print(json.dumps({"doc": args.doc, "at": section, "span": [start, end]}))
+    return OK if hits else NOT_CONFORMING
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="immunall", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("build", help="build, reason, validate, write dumps and switch the store")
+    sub.add_parser("validate", help="build, reason and validate without writing anything")
+    serve = sub.add_parser("serve", help="serve the store with gunicorn (builds first if needed)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=0, help="gunicorn workers (default from config)")
+    query = sub.add_parser("query", help="run a SPARQL query on the built store")
+    query.add_argument("query", nargs="?", help="the query text")
+    query.add_argument("--file", "-f", help="read the query from a .rq file")
+    query.add_argument("--format", choices=sorted(QUERY_FORMATS), default="json")
+    sub.add_parser("stats", help="counts of the built store")
+    locate = sub.add_parser("locate", help="offsets of a phrase in a review, for curators")
+    locate.add_argument("doc", help="review id, e.g. glasser2023")
+    locate.add_argument("phrase")
+    locate.add_argument("--sentence", action="store_true", help="widen to the whole sentence or row")
+    return p
+
+
+COMMANDS = {"build": cmd_build, "validate": cmd_validate, "serve": cmd_serve, "query": cmd_query,
+            "stats": cmd_stats, "locate": cmd_locate}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return COMMANDS[args.command](args, get_settings())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

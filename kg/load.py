@@ -1,0 +1,123 @@
+"""Graphs -> dumps and a new store generation, then an atomic switch of `dist/current`.
+
+A build writes everything into `dist/stores/<version>/` first. Only when that generation is
+complete does `dist/current` (a symlink) move to it, in one rename; a failed or interrupted
+build leaves the previous generation serving. The server only ever opens `dist/current`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph
+
+from kg.ids import GRAPH
+
+DUMPS = {
+    "immunall.nq": "N-Quads, one named graph per layer (ontology, asserted, inferred, provenance)",
+    "immunall.trig": "TriG, the same dataset",
+    "immunall.ttl": "Turtle, the union of all graphs",
+    "immunall.jsonld": "JSON-LD, the dataset with its named graphs",
+    "ontology.owl": "the ontology alone as RDF/XML, for Protege and other OWL tools",
+    "ontology.ttl": "the ontology alone as Turtle",
+}
+KEEP_GENERATIONS = 2
+
+
+@dataclass
+class Generation:
+    path: Path
+    version: str
+    triples: int
+    graphs: dict[str, int]
+
+
+def nquads(layers: dict[str, Graph]) -> bytes:
+    """The dataset as N-Quads with lines sorted, so equal data gives equal bytes and version."""
+    dataset = Dataset()
+    for name, graph in layers.items():
+        target = dataset.graph(GRAPH[name])
+        for triple in graph:
+            target.add(triple)
+    text = dataset.serialize(format="nquads")
+    lines = sorted({line for line in text.splitlines() if line.strip()})
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def write_generation(stores: Path, layers: dict[str, Graph], ontology: Graph) -> Generation:
+    """Write the store and dumps of a new generation (not yet live)."""
+    data = nquads(layers)
+    version = hashlib.sha256(data).hexdigest()[:16]
+    stores.mkdir(parents=True, exist_ok=True)
+    final = stores / version
+    staging = stores / f".{version}.{os.getpid()}.partial"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    (staging / "immunall.nq").write_bytes(data)
+    store = ox.Store(str(staging / "oxigraph"))
+    store.bulk_load(path=str(staging / "immunall.nq"), format=ox.RdfFormat.N_QUADS)
+    store.optimize()
+    graphs = {str(GRAPH[name]): sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(str(GRAPH[name]))))
+              for name in layers}
+    store.dump(str(staging / "immunall.trig"), format=ox.RdfFormat.TRIG)
+    store.dump(str(staging / "immunall.jsonld"), format=ox.RdfFormat.JSON_LD)
+    union = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+    ox.serialize(union, str(staging / "immunall.ttl"), format=ox.RdfFormat.TURTLE)
+    del store  # closes the store before it is moved
+    ontology.serialize(staging / "ontology.owl", format="xml")
+    ontology.serialize(staging / "ontology.ttl", format="turtle")
+    triples = sum(graphs.values())
+    built = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    info = {"version": version, "built": built, "triples": triples, "graphs": graphs,
+            "dumps": DUMPS}
+    (staging / "build.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    if final.exists():
+        shutil.rmtree(final)
+    os.replace(staging, final)
+    return Generation(final, version, triples, graphs)
+
+
+def switch(dist: Path, generation: Generation) -> None:
+    """Point `dist/current` at the generation in one atomic rename; refresh the dump links."""
+    current = dist / "current"
+    temp = dist / f".current.{os.getpid()}"
+    if temp.is_symlink() or temp.exists():
+        temp.unlink()
+    temp.symlink_to(generation.path.relative_to(dist), target_is_directory=True)
+    os.replace(temp, current)
+    for name in [*DUMPS, "build.json"]:
+        link = dist / name
+        tmp = dist / f".{name}.{os.getpid()}"
+        if tmp.is_symlink() or tmp.exists():
+            tmp.unlink()
+        tmp.symlink_to(Path("current") / name)
+        os.replace(tmp, link)
+    prune(dist / "stores", keep=generation.path)
+
+
+def prune(stores: Path, keep: Path) -> None:
+    """Remove old generations and leftovers of interrupted builds, keeping the newest few."""
+    for partial in stores.glob(".*.partial"):
+        shutil.rmtree(partial, ignore_errors=True)
+    generations = sorted((p for p in stores.iterdir() if p.is_dir() and not p.name.startswith(".")),
+                         key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in generations[KEEP_GENERATIONS:]:
+        if old.resolve() != keep.resolve():
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def current_generation(dist: Path) -> Path | None:
+    """The live generation, or None when nothing has been built yet."""
+    current = dist / "current"
+    if not current.exists():
+        return None
+    if not (current / "build.json").is_file() or not (current / "oxigraph").is_dir():
+        raise RuntimeError(f"the store at {current.resolve()} is incomplete or corrupt: rebuild it")
+    return current.resolve()
