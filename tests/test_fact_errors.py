@@ -1,0 +1,100 @@
+"""Broken input fails the build with file, line and field, and the last good graph keeps serving."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg.facts import FactError
+from kg.pipeline import Outcome, run
+from kg.settings import Settings
+
+ELIANA_RESULTS = "results/slice.yaml"
+
+
+def _rewrite(path: Path, old: str, new: str) -> int:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    return text[: text.index(old)].count("\n") + 1
+
+
+def _run(settings: Settings, facts: Path) -> Outcome:
+    return run(dataclasses.replace(settings, facts=facts), load=False)
+
+
+def test_yaml_syntax_error_names_file_and_line(settings: Settings, facts_copy: Path) -> None:
+    line = _rewrite(facts_copy / ELIANA_RESULTS, "  measure: CR\n", "  measure: [CR\n")
+    with pytest.raises(FactError) as err:
+        _run(settings, facts_copy)
+    assert err.value.file.endswith(ELIANA_RESULTS)
+    assert err.value.line is not None and abs(err.value.line - line) <= 2
+
+
+def test_unknown_field_names_line_and_field(settings: Settings, facts_copy: Path) -> None:
+    line = _rewrite(facts_copy / ELIANA_RESULTS, "  timepoint: 3\n", "  time_point: 3\n")
+    with pytest.raises(FactError) as err:
+        _run(settings, facts_copy)
+    assert (err.value.line, err.value.field) == (line, "time_point")
+
+
+def test_wrong_controlled_value_lists_the_allowed_ones(settings: Settings, facts_copy: Path) -> None:
+    _rewrite(facts_copy / ELIANA_RESULTS, "  measure: CR\n", "  measure: CompleteResponse\n")
+    with pytest.raises(FactError) as err:
+        _run(settings, facts_copy)
+    assert err.value.field == "measure" and "CRCRi" in err.value.message
+
+
+def test_dangling_reference_is_named(settings: Settings, facts_copy: Path) -> None:
+    _rewrite(facts_copy / ELIANA_RESULTS, "  study: NCT02435849\n", "  study: NCT99999999\n")
+    with pytest.raises(FactError) as err:
+        _run(settings, facts_copy)
+    assert err.value.field == "study" and "NCT99999999" in err.value.message
+
+
+def test_figure_not_in_its_passage_fails_naming_the_record(settings: Settings, facts_copy: Path) -> None:
+    _rewrite(facts_copy / ELIANA_RESULTS, "  value: 81\n", "  value: 18\n")
+    with pytest.raises(FactError) as err:
+        _run(settings, facts_copy)
+    assert "eliana-g23-cr-3mo" in str(err.value) and err.value.field == "value"
+
+
+def test_span_outside_the_file_is_rejected(settings: Settings, facts_copy: Path) -> None:
+    _rewrite(facts_copy / ELIANA_RESULTS, "span: [36607, 36703]", "span: [36607, 9936703]")
+    with pytest.raises(FactError) as err:
+        _run(settings, facts_copy)
+    assert "span" in err.value.message
+
+
+def _cli(args: list[str], settings: Settings, facts: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "IMMUNALL_FACTS": str(facts), "IMMUNALL_DIST": str(settings.dist)}
+    return subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True,
+                          env=env, timeout=300)
+
+
+def test_cli_exit_code_2_for_broken_input_and_store_keeps_serving(
+        build: Outcome, settings: Settings, facts_copy: Path) -> None:
+    before = (settings.dist / "current").resolve()
+    _rewrite(facts_copy / ELIANA_RESULTS, "  timepoint: 3\n", "  time_point: 3\n")
+    done = _cli(["build"], settings, facts_copy)
+    assert done.returncode == 2
+    assert "time_point" in done.stderr and "slice.yaml" in done.stderr
+    assert (settings.dist / "current").resolve() == before
+
+
+def test_cli_exit_code_1_for_data_that_does_not_conform(settings: Settings, facts_copy: Path) -> None:
+    # A count above its denominator: both figures are printed in the passage, so only SHACL catches it.
+    with (facts_copy / "results" / "broken.yaml").open("w") as out:
+        out.write(
+            "- id: eliana-screened-vs-enrolled\n  study: NCT02435849\n  measure: NotInfused\n"
+            "  value: 32\n  unit: Patients\n  statistic: Count\n  numerator: 107\n  denominator: 92\n"
+            "  source: {doc: glasser2023, at: \"Challenges of CAR-T Therapy\", span: [40638, 40851], refs: [39]}\n"
+        )
+    done = _cli(["validate"], settings, facts_copy)
+    assert done.returncode == 1, done.stderr
+    assert "eliana-screened-vs-enrolled" in done.stderr and "denominator" in done.stderr
