@@ -77,7 +77,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         if status != OK:
             return status
     conf = settings.root / "server" / "gunicorn_conf.py"
-    command = ["gunicorn", "--bind", f"{args.host}:{args.port}"]
+    command = [sys.executable, "-m", "gunicorn", "--bind", f"{args.host}:{args.port}"]
     if conf.is_file():
         command += ["--config", str(conf)]
     if args.workers:
