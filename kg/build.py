@@ -328,7 +328,8 @@ class Builder:
             of = IA[t[6:]]
             iri = self.vocab.subclass(str(raw), of)
             if iri is None:
-                raise record.error(f.name, f"{raw!r} is not a class under {t[6:]}; allowed: {self.vocab.subclasses(of)}")
+                allowed = self.vocab.subclasses(of)
+                raise record.error(f.name, f"{raw!r} is not a class under {t[6:]}; allowed: {allowed}")
             return iri
         if t.startswith("ref:"):
             return self.ref(record, f.name, t[4:], raw)

@@ -167,6 +167,26 @@ def cmd_locate(args: argparse.Namespace, settings: Settings) -> int:
     return OK if hits else NOT_CONFORMING
 
 
+def cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
+    import pyoxigraph as ox
+
+    from kg.corpus import Corpus
+    from kg.coverage import known_names, load_stoplist, missing, scan
+
+    generation = current_generation(settings.dist)
+    if generation is None:
+        print("error: no built store: run `immunall build` first", file=sys.stderr)
+        return ERROR
+    store = ox.Store.read_only(str(generation / "oxigraph"))
+    stoplist = load_stoplist(settings.root / "kg" / "coverage_stoplist.txt")
+    gaps = missing(scan(Corpus(settings.corpus), stoplist), known_names(store))
+    for hit in gaps:
+        print(f"{hit.category}\t{hit.term}\t{hit.doc}:{hit.start}\t{hit.section}")
+    terms = sorted({(h.category, h.term) for h in gaps})
+    print(f"{len(terms)} name(s) the graph lacks, at {len(gaps)} place(s)", file=sys.stderr)
+    return NOT_CONFORMING if gaps else OK
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="immunall", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -181,6 +201,7 @@ def parser() -> argparse.ArgumentParser:
     query.add_argument("--file", "-f", help="read the query from a .rq file")
     query.add_argument("--format", choices=sorted(QUERY_FORMATS), default="json")
     sub.add_parser("stats", help="counts of the built store")
+    sub.add_parser("coverage", help="names in the reviews that the graph lacks, with where they occur")
     locate = sub.add_parser("locate", help="offsets of a phrase in a review, for curators")
     locate.add_argument("doc", help="review id, e.g. glasser2023")
     locate.add_argument("phrase")
@@ -189,7 +210,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 COMMANDS = {"build": cmd_build, "validate": cmd_validate, "serve": cmd_serve, "query": cmd_query,
-            "stats": cmd_stats, "locate": cmd_locate}
+            "stats": cmd_stats, "locate": cmd_locate, "coverage": cmd_coverage}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -64,8 +64,10 @@ def write_generation(stores: Path, layers: dict[str, Graph], ontology: Graph) ->
     store = ox.Store(str(staging / "oxigraph"))
     store.bulk_load(path=str(staging / "immunall.nq"), format=ox.RdfFormat.N_QUADS)
     store.optimize()
-    graphs = {str(GRAPH[name]): sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(str(GRAPH[name]))))
-              for name in layers}
+    graphs = {
+        str(GRAPH[name]): sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(str(GRAPH[name]))))
+        for name in layers
+    }
     store.dump(str(staging / "immunall.trig"), format=ox.RdfFormat.TRIG)
     store.dump(str(staging / "immunall.jsonld"), format=ox.RdfFormat.JSON_LD)
     union = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
