@@ -116,6 +116,8 @@ def _quality(ranges: list[_Range], media_type: str) -> tuple[float, int]:
     best_spec, best_q = -1, 0.0
     for accepted in ranges:
         spec = accepted.specificity(media_type)
+        if spec < 0:
+            continue
         if spec > best_spec or (spec == best_spec and accepted.q > best_q):
             best_spec, best_q = spec, accepted.q
     return best_q, best_spec

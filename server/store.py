@@ -81,7 +81,7 @@ class Backend(Protocol):
 def _unwrap(answer: Answer | Failure) -> Answer:
     if isinstance(answer, Failure):
         if answer.kind == "syntax":
-            raise QuerySyntax(answer.message)
+            raise QuerySyntax(f"Malformed query: {answer.message}")
         raise BackendFailure(answer.message)
     return answer
 
