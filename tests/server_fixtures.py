@@ -57,9 +57,20 @@ def read_quads(path: Path) -> list[ox.Quad]:
 
 
 @pytest.fixture(scope="session")
-def generation(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def fixture_quads() -> list[ox.Quad]:
+    return read_quads(FIXTURE)
+
+
+@pytest.fixture(name="write_generation", scope="session")
+def write_generation_fixture() -> Callable[..., Path]:
+    """`write_generation` for tests that lay out stores of their own."""
+    return write_generation
+
+
+@pytest.fixture(scope="session")
+def generation(tmp_path_factory: pytest.TempPathFactory, fixture_quads: list[ox.Quad]) -> Path:
     """The fixture store, built once per test session."""
-    return write_generation(tmp_path_factory.mktemp("gen") / "g1", read_quads(FIXTURE))
+    return write_generation(tmp_path_factory.mktemp("gen") / "g1", fixture_quads)
 
 
 @pytest.fixture(scope="session")
