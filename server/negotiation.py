@@ -51,7 +51,12 @@ XML = _results(QueryResultsFormat.XML, ("xml", "srx"), ("application/xml", "text
 CSV = _results(QueryResultsFormat.CSV, ("csv",))
 TSV = _results(QueryResultsFormat.TSV, ("tsv",))
 
-TURTLE = _rdf(RdfFormat.TURTLE, ("turtle", "ttl"), ("application/x-turtle",))
+# Turtle is valid N3, so a client asking for N3 (SPARQLWrapper's N3 mode) gets Turtle.
+TURTLE = _rdf(
+    RdfFormat.TURTLE,
+    ("turtle", "ttl", "n3"),
+    ("application/x-turtle", "application/turtle", "text/n3", "text/rdf+n3"),
+)
 NTRIPLES = _rdf(RdfFormat.N_TRIPLES, ("ntriples", "nt", "n-triples"), ("text/plain",))
 JSONLD = _rdf(RdfFormat.JSON_LD, ("jsonld", "json-ld", "json"), ("application/json",))
 RDFXML = _rdf(RdfFormat.RDF_XML, ("rdfxml", "rdf", "xml"), ("application/xml", "text/xml"))
@@ -124,19 +129,22 @@ def _quality(ranges: list[_Range], media_type: str) -> tuple[float, int]:
 
 
 def best_match(
-    accept: str | None, offers: Sequence[Format], format_param: str | None = None
+    accept: str | None, offers: Sequence[Format], format_param: str | Sequence[str] | None = None
 ) -> Format | None:
     """The offer the client prefers, or None (answer 406).
 
-    A `format` parameter (a name such as `json` or a media type) overrides Accept, because
-    browsers and simple clients cannot set headers. Without Accept the first offer wins. Among
-    equal q-values the more specific range wins, then the server's order.
+    `format` parameters (names such as `json`, or media types) override Accept, because
+    browsers and simple clients cannot set headers; the first value naming an offer wins
+    (SPARQLWrapper sends both `rdf+xml` and `application/rdf+xml`). Without Accept the first
+    offer wins. Among equal q-values the more specific range wins, then the server's order.
     """
-    if format_param:
-        wanted = format_param.strip().lower()
-        for offer in offers:
-            if wanted in offer.names or _bare(wanted) in offer.all_media_types:
-                return offer
+    wanted = [format_param] if isinstance(format_param, str) else list(format_param or ())
+    wanted = [value.strip().lower() for value in wanted if value and value.strip()]
+    if wanted:
+        for value in wanted:
+            for offer in offers:
+                if value in offer.names or _bare(value) in offer.all_media_types:
+                    return offer
         return None
     if not accept or not accept.strip():
         return offers[0] if offers else None

@@ -24,8 +24,9 @@ STATS = "immunall.stats"
 REMOTE_STATS_SECONDS = 600  # an external endpoint has no version: recount this often
 
 
-def format_param() -> str | None:
-    return request.args.get("format") or request.form.get("format") or None
+def format_param() -> list[str]:
+    """Every `format` value, from the URL and a form body."""
+    return request.args.getlist("format") + request.form.getlist("format")
 
 
 def negotiate(offers: Sequence[Format]) -> Format:

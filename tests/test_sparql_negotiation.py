@@ -153,3 +153,9 @@ def test_unknown_format_parameter_is_406(client):
 def test_csv_and_tsv_charset(client):
     response = client.get("/sparql", query_string={"query": SELECT, "format": "csv"})
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_format_parameter_first_known_value_wins():
+    assert best_match(None, GRAPH, ["rdf+xml", "application/rdf+xml"]) == RDFXML
+    assert best_match(None, GRAPH, ["n3"]) == TURTLE
+    assert best_match("text/csv", SOLUTIONS, []) == CSV
