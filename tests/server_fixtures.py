@@ -25,9 +25,6 @@ from server import close_app, create_app
 
 DATA = Path(__file__).resolve().parent / "data"
 FIXTURE = DATA / "server-fixture.nq"
-W3C = Path(__file__).resolve().parents[2] / "shared" / "reference" / "w3c-sparql11-protocol"
-if not W3C.is_dir():  # a worktree sits beside shared/ like the main checkout does
-    W3C = Path("/work/shared/reference/w3c-sparql11-protocol")
 
 
 def write_generation(target: Path, quads: list[ox.Quad], built: datetime | None = None) -> Path:
