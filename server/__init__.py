@@ -7,13 +7,16 @@ runs it in production and tests build it with their own configuration.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:  # query processes import `server.evaluate`; they must not pay for Flask
+    from flask import Flask
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """An app configured from server.config defaults, the environment and `config`."""
+    from flask import Flask
+
     from server import config as settings
     from server import http, render, sparql, store, void
     from server.stats import StatsCache

@@ -33,10 +33,14 @@ from server.results import Answer
 log = logging.getLogger(__name__)
 
 
+# The folder holding this `server` package, so the child imports this very copy.
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[1])
+
+
 def _child_env() -> dict[str, str]:
-    """The parent's import path, so the child finds `server` wherever the parent did."""
+    """The parent's import path, this package's folder first."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(path for path in sys.path if path)
+    env["PYTHONPATH"] = os.pathsep.join([_PACKAGE_ROOT, *(path for path in sys.path if path)])
     return env
 
 
@@ -86,16 +90,17 @@ class WorkerPool:
             self._generation = generation
 
     def warm(self) -> None:
-        """Start every worker now, so the first queries do not pay for it."""
-        workers = []
+        """Start every missing worker now (in parallel), so first queries do not wait."""
+        launched = []
         while True:
             with self._lock:
                 if self._count >= self.size:
                     break
                 self._count += 1
-            workers.append(self._start(time.monotonic() + 30))
-        for worker in workers:
-            self._idle.put(worker)
+            launched.append(self._launch())
+        deadline = time.monotonic() + 30
+        for worker in launched:
+            self._idle.put(self._await_ready(worker, deadline))
 
     def run(self, job: QueryJob, timeout: float) -> Answer | Failure:
         """Run `job`, or raise QueryTimeout when `timeout` seconds pass first.
@@ -159,6 +164,9 @@ class WorkerPool:
 
     def _start(self, deadline: float) -> _Worker:
         """Start one worker and wait until it has opened the store (the count is reserved)."""
+        return self._await_ready(self._launch(), deadline)
+
+    def _launch(self) -> _Worker:
         generation = self._generation
         parent, child = socket.socketpair()
         try:
@@ -177,6 +185,9 @@ class WorkerPool:
             child.close()
         worker = _Worker(process, Connection(parent.detach()), generation)
         self.pids.append(worker.pid)
+        return worker
+
+    def _await_ready(self, worker: _Worker, deadline: float) -> _Worker:
         wait = max(0.0, deadline - time.monotonic()) + 10  # opening is not the query's fault
         try:
             ready = worker.conn.poll(wait) and worker.conn.recv() == "ready"
@@ -185,7 +196,8 @@ class WorkerPool:
         if not ready:
             self._discard(worker)
             raise WorkerFailed(
-                f"The query process could not open the store {generation}; see the server log."
+                f"The query process could not open the store {worker.generation}; "
+                "see the server log."
             )
         return worker
 

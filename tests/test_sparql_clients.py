@@ -220,7 +220,7 @@ def test_remote_backend_datasets_and_description(make_app, live, start_server, b
 
 
 def test_remote_backend_time_limit(make_app, generation, start_server):
-    slow = start_server(make_app(QUERY_TIMEOUT=10))
+    slow = start_server(make_app(QUERY_TIMEOUT=3))
     front = make_app(SPARQL_ENDPOINT=slow.endpoint, QUERY_TIMEOUT=1).test_client()
     query = ("SELECT (COUNT(*) AS ?n) WHERE "
              "{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }")
