@@ -52,22 +52,31 @@ def gunicorn(generation):
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}/sparql"
-    started = time.monotonic()
-    deadline = time.monotonic() + 20
+    try:
+        _wait_until_up(process, url)
+        yield process, url
+    finally:  # never leave a server behind, even when start-up failed
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_until_up(process: subprocess.Popen[bytes], url: str) -> None:
+    deadline = time.monotonic() + 30
     while True:
         try:
             requests.get(url, params={"query": "ASK {}"}, timeout=5)
-            break
+            return
         except (requests.ConnectionError, requests.Timeout):
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
+            if process.poll() is not None:
                 raise RuntimeError(process.stderr.read().decode()) from None
+            if time.monotonic() > deadline:
+                raise
             time.sleep(0.2)
-    print(f"gunicorn answered after {time.monotonic() - started:.2f} s")
-    yield process, url
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
 
 
 def test_gunicorn_serves_queries(gunicorn, build_info):
