@@ -10,7 +10,7 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -61,10 +61,13 @@ def read_generation(path: Path) -> Generation:
         return Generation(path=real)
     info: dict[str, Any] = json.loads(manifest.read_text(encoding="utf-8"))
     built = info.get("built")
+    when = datetime.fromisoformat(built.replace("Z", "+00:00")) if built else None
+    if when is not None and when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)  # the contract says UTC; compare as such
     return Generation(
         path=real,
         version=info.get("version"),
-        built=datetime.fromisoformat(built.replace("Z", "+00:00")) if built else None,
+        built=when,
         triples=info.get("triples"),
         graphs=dict(info.get("graphs") or {}),
     )
