@@ -21,7 +21,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -49,7 +49,6 @@ class _Worker:
     process: subprocess.Popen[bytes]
     conn: Connection
     generation: Path
-    started: float = field(default_factory=time.monotonic)
 
     @property
     def pid(self) -> int:

@@ -8,6 +8,7 @@ time limit stops the query process, the row cap is announced in headers.
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
+from werkzeug.datastructures import MultiDict
 
 from server import describe, render
 from server.errors import ReadOnly, Refused, TooLarge
@@ -19,6 +20,7 @@ from server.negotiation import (
     JSON,
     SOLUTIONS,
     TURTLE,
+    Format,
     best_match,
     offers_for,
 )
@@ -36,8 +38,9 @@ def _check_size() -> None:
 
 
 def _read() -> Operation:
-    body = b"" if request.mimetype == FORM else request.get_data(cache=True)
-    form = request.form if request.mimetype == FORM else request.form.__class__()
+    is_form = request.mimetype == FORM
+    body = b"" if is_form else request.get_data(cache=True)
+    form = request.form if is_form else MultiDict()
     return read_operation(
         request.method, request.mimetype, request.mimetype_params, request.args, form, body
     )
@@ -57,21 +60,15 @@ def endpoint():
         raise ReadOnly("This request sent an update where a query belongs.")
     if shape.uses_service:
         raise Refused("SERVICE (federated query) is not available on this endpoint.")
-    chosen = render.negotiate(offers_for(shape.form)) if shape.form else None
-    accept, param = request.headers.get("Accept"), render.format_param()
-    solutions = chosen if chosen in SOLUTIONS else best_match(accept, SOLUTIONS, param) or JSON
-    graph = chosen if chosen in GRAPH else best_match(accept, GRAPH, param) or TURTLE
-
+    solutions, graph = _formats(shape.form)
     backend = get_backend()
     generation = backend.generation()
     max_rows = int(current_app.config["MAX_RESULT_ROWS"])
-    protocol = operation.protocol_dataset
     etag = etag_for(
         generation,
         operation.query,
-        " ".join(operation.default_graphs),
-        "|",
-        " ".join(operation.named_graphs),
+        "|".join(operation.default_graphs),
+        "|".join(operation.named_graphs),
         solutions.media_type,
         graph.media_type,
         str(max_rows),
@@ -79,6 +76,7 @@ def endpoint():
     not_modified = conditional(generation, etag)
     if not_modified is not None:
         return not_modified
+    protocol = operation.protocol_dataset
     job = QueryJob(
         query=operation.query,
         solutions_media_type=solutions.media_type,
@@ -91,6 +89,20 @@ def endpoint():
         query_names_dataset=shape.has_dataset_clause,
     )
     return render.answer(backend.run(job), (solutions, graph), generation, etag)
+
+
+def _formats(form: str | None) -> tuple[Format, Format]:
+    """The results format and the graph format the answer may use.
+
+    The query's own kind must have an acceptable format (else 406); the other kind falls back
+    to its default, since the engine decides the kind only when it parses (an unrecognised
+    form is most likely a syntax error, reported as such).
+    """
+    chosen = render.negotiate(offers_for(form)) if form else None
+    accept, param = request.headers.get("Accept"), render.format_param()
+    solutions = chosen if chosen in SOLUTIONS else best_match(accept, SOLUTIONS, param) or JSON
+    graph = chosen if chosen in GRAPH else best_match(accept, GRAPH, param) or TURTLE
+    return solutions, graph
 
 
 def _html(site: describe.Site) -> str:
