@@ -84,6 +84,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Query processes per web worker; at least 2 so one runaway query cannot block a cheap one.",
     ),
     Setting(
+        "QUERY_MEMORY_MB",
+        "IMMUNALL_QUERY_MEMORY_MB",
+        lambda: 2048,
+        int,
+        "Heap limit of each query process in MB (0: none); a query needing more is stopped "
+        "and the client gets 503.",
+    ),
+    Setting(
         "STATS_TIMEOUT",
         "IMMUNALL_STATS_TIMEOUT",
         lambda: 60.0,

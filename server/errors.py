@@ -62,6 +62,12 @@ class QueryTimeout(EndpointError):
     headers = {"Retry-After": "5"}
 
 
+class MemoryLimit(EndpointError):
+    """The query process hit its memory cap and was stopped."""
+
+    status = 503
+
+
 class StoreUnavailable(EndpointError):
     """No store generation to serve yet (nothing built) or it cannot be opened."""
 

@@ -7,6 +7,7 @@ open store.
 
 from __future__ import annotations
 
+import resource
 import signal
 import sys
 from dataclasses import dataclass
@@ -105,9 +106,22 @@ def serve(conn: Connection, generation: str) -> None:
         conn.send(answer)
 
 
+def limit_memory(megabytes: int) -> None:
+    """Cap this process's heap (RLIMIT_DATA; the store's file mappings do not count).
+
+    A query that needs more makes an allocation fail; Rust then aborts the process (SIGABRT),
+    which the web worker reports as the memory limit, instead of the machine swapping or the
+    kernel's OOM killer picking some other process.
+    """
+    if megabytes > 0:
+        size = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_DATA, (size, size))
+
+
 def main(argv: list[str]) -> None:
-    """`python -m server.evaluate FD GENERATION`: serve jobs on the inherited socket FD."""
-    fd, generation = int(argv[0]), argv[1]
+    """`python -m server.evaluate FD GENERATION MEMORY_MB`: serve jobs on the socket FD."""
+    fd, generation, megabytes = int(argv[0]), argv[1], int(argv[2])
+    limit_memory(megabytes)
     serve(Connection(fd), generation)
 
 

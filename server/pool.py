@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import queue
+import signal
 import socket
 import subprocess
 import sys
@@ -26,7 +27,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from server.errors import BackendFailure as WorkerFailed
-from server.errors import QueryTimeout
+from server.errors import MemoryLimit, QueryTimeout
 from server.evaluate import Failure, QueryJob
 from server.results import Answer
 
@@ -68,10 +69,11 @@ class _Worker:
 class WorkerPool:
     """Up to `size` worker processes over one store generation, started on demand."""
 
-    def __init__(self, generation: Path, size: int) -> None:
+    def __init__(self, generation: Path, size: int, memory_mb: int = 0) -> None:
         if size < 1:
             raise ValueError("a query pool needs at least one worker")
         self.size = size
+        self.memory_mb = memory_mb
         self._generation = generation
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._lock = threading.Lock()
@@ -120,6 +122,12 @@ class WorkerPool:
             answer: Answer | Failure = worker.conn.recv()
         except (EOFError, BrokenPipeError, ConnectionResetError) as error:
             self._discard(worker)
+            if worker.process.returncode == -signal.SIGABRT and self.memory_mb:
+                raise MemoryLimit(
+                    f"The query needed more than the memory limit of {self.memory_mb} MB; "
+                    "the query was stopped. Narrow it (a LIMIT, more specific patterns, "
+                    "no ORDER BY over huge results) and try again."
+                ) from error
             raise WorkerFailed(f"The query process ended unexpectedly ({error!r}).") from error
         self._release(worker)
         return answer
@@ -170,7 +178,14 @@ class WorkerPool:
         parent, child = socket.socketpair()
         try:
             process = subprocess.Popen(
-                [sys.executable, "-m", "server.evaluate", str(child.fileno()), str(generation)],
+                [
+                    sys.executable,
+                    "-m",
+                    "server.evaluate",
+                    str(child.fileno()),
+                    str(generation),
+                    str(self.memory_mb),
+                ],
                 pass_fds=[child.fileno()],
                 env=_child_env(),
                 stdin=subprocess.DEVNULL,

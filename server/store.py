@@ -92,8 +92,9 @@ def _unwrap(answer: Answer | Failure) -> Answer:
 class EmbeddedBackend:
     """pyoxigraph on disk, read-only, queried in killable worker processes."""
 
-    def __init__(self, path: Path, workers: int, prewarm: bool = False) -> None:
+    def __init__(self, path: Path, workers: int, prewarm: bool = False, memory_mb: int = 0) -> None:
         self._path = path
+        self._memory_mb = memory_mb
         self._lock = threading.Lock()
         self._generation: Generation | None = None
         self._pool: WorkerPool | None = None
@@ -109,7 +110,7 @@ class EmbeddedBackend:
                 self._generation = read_generation(self._path)
                 assert self._generation.path is not None
                 if self._pool is None:
-                    self._pool = WorkerPool(self._generation.path, self._workers)
+                    self._pool = WorkerPool(self._generation.path, self._workers, self._memory_mb)
                 else:
                     self._pool.retarget(self._generation.path)
             return self._generation
@@ -250,6 +251,7 @@ def init_app(app: Flask) -> None:
             Path(app.config["STORE_PATH"]),
             int(app.config["QUERY_WORKERS"]),
             prewarm=bool(app.config["PREWARM"]),
+            memory_mb=int(app.config["QUERY_MEMORY_MB"]),
         )
     app.extensions[EXTENSION] = backend
 

@@ -129,3 +129,15 @@ def test_switching_current_serves_the_new_generation(make_app, dist, build_info)
     assert after == 10
     assert first.headers["ETag"] != second.headers["ETag"]
     assert all(_gone(pid) for pid in old_pids)
+
+
+def test_memory_limit_stops_a_hungry_query(make_app):
+    app = make_app(QUERY_MEMORY_MB=256, QUERY_TIMEOUT=20)
+    client = app.test_client()
+    hungry = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } ORDER BY ?a ?l"
+    started = time.monotonic()
+    response = client.get("/sparql", query_string={"query": hungry})
+    assert response.status_code == 503
+    assert "memory limit of 256 MB" in response.text
+    assert time.monotonic() - started < 15
+    assert client.get("/sparql", query_string={"query": CHEAP}).status_code == 200
