@@ -1,0 +1,41 @@
+"""The read side of ImmunALL: a Flask app over the built store (or an external endpoint).
+
+`create_app()` is the only entry point; `gunicorn "server:create_app()" -c server/gunicorn_conf.py`
+runs it in production and tests build it with their own configuration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # query processes import `server.evaluate`; they must not pay for Flask
+    from flask import Flask
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """An app configured from server.config defaults, the environment and `config`."""
+    from flask import Flask
+
+    from server import config as settings
+    from server import http, render, sparql, store, void
+    from server.stats import StatsCache
+
+    app = Flask(__name__)
+    values = settings.load(config)
+    app.config.update(values)
+    app.config["MAX_CONTENT_LENGTH"] = values["MAX_REQUEST_BYTES"]
+    app.config["MAX_FORM_MEMORY_SIZE"] = values["MAX_REQUEST_BYTES"]
+    store.init_app(app)
+    http.init_app(app)
+    app.extensions[render.STATS] = StatsCache()
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(void.bp)
+    return app
+
+
+def close_app(app: Flask) -> None:
+    """Stop the app's query processes (tests; gunicorn workers end them at exit anyway)."""
+    from server import store
+
+    store.close_app(app)

@@ -1,0 +1,138 @@
+"""Every server setting in one place: its name, environment variable, default and reason.
+
+`create_app(config)` starts from these defaults (read from the environment at call time, so a
+test or a deployment changes behaviour without code) and lets the `config` mapping override any
+key. The README's settings table is checked against `SETTINGS` by a test.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kg.settings import get_settings
+
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One configuration key: where it comes from and why it exists."""
+
+    name: str
+    env: str
+    default: Callable[[], Any]
+    parse: Callable[[str], Any]
+    doc: str
+
+
+def _optional_str(value: str) -> str | None:
+    return value or None
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "STORE_PATH",
+        "IMMUNALL_STORE_PATH",
+        lambda: get_settings().current,
+        Path,
+        "Store generation directory (holds oxigraph/ and build.json); a symlink such as "
+        "dist/current is followed on every request, so a rebuild goes live without a restart.",
+    ),
+    Setting(
+        "SPARQL_ENDPOINT",
+        "IMMUNALL_SPARQL_ENDPOINT",
+        lambda: None,
+        _optional_str,
+        "URL of an external SPARQL 1.1 endpoint; when set, queries go there instead of the "
+        "embedded store.",
+    ),
+    Setting(
+        "QUERY_TIMEOUT",
+        "IMMUNALL_QUERY_TIMEOUT",
+        lambda: 10.0,
+        float,
+        "Seconds a query may run; past it the worker process is killed and the client gets 503.",
+    ),
+    Setting(
+        "MAX_RESULT_ROWS",
+        "IMMUNALL_MAX_RESULT_ROWS",
+        lambda: 10_000,
+        int,
+        "Most solutions (SELECT) or triples (CONSTRUCT/DESCRIBE) returned; a cut result carries "
+        "X-ImmunALL-Truncated: true and a Warning header.",
+    ),
+    Setting(
+        "MAX_REQUEST_BYTES",
+        "IMMUNALL_MAX_REQUEST_BYTES",
+        lambda: 1_048_576,
+        int,
+        "Largest request body or query string accepted; larger requests get 413.",
+    ),
+    Setting(
+        "QUERY_WORKERS",
+        "IMMUNALL_QUERY_WORKERS",
+        lambda: 2,
+        int,
+        "Query processes per web worker; at least 2 so one runaway query cannot block a cheap one.",
+    ),
+    Setting(
+        "QUERY_MEMORY_MB",
+        "IMMUNALL_QUERY_MEMORY_MB",
+        lambda: 2048,
+        int,
+        "Heap limit of each query process in MB (0: none); a query needing more is stopped "
+        "and the client gets 503.",
+    ),
+    Setting(
+        "STATS_TIMEOUT",
+        "IMMUNALL_STATS_TIMEOUT",
+        lambda: 60.0,
+        float,
+        "Seconds allowed for the counting queries behind the service description and VoID "
+        "(run once per data version, then cached).",
+    ),
+    Setting(
+        "CACHE_MAX_AGE",
+        "IMMUNALL_CACHE_MAX_AGE",
+        lambda: 60,
+        int,
+        "max-age (seconds) in Cache-Control of successful GET responses; ETag and Last-Modified "
+        "let clients revalidate cheaply after that.",
+    ),
+    Setting(
+        "EXAMPLE_QUERIES",
+        "IMMUNALL_EXAMPLE_QUERIES",
+        lambda: HERE / "queries" / "examples",
+        Path,
+        "Folder of example .rq files published in the VoID description (skipped if absent).",
+    ),
+    Setting(
+        "PREWARM",
+        "IMMUNALL_PREWARM",
+        lambda: False,
+        _bool,
+        "Start the query processes when the app is created instead of on the first query "
+        "(the gunicorn config turns this on).",
+    ),
+)
+
+
+def load(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Defaults, then environment variables, then `overrides`; unknown keys pass through."""
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = os.environ.get(setting.env)
+        values[setting.name] = setting.parse(raw) if raw is not None else setting.default()
+    values.update(overrides or {})
+    for setting in SETTINGS:
+        if isinstance(values[setting.name], str) and setting.parse is Path:
+            values[setting.name] = Path(values[setting.name])
+    return values

@@ -1,0 +1,205 @@
+"""The endpoint describing itself: a SPARQL 1.1 Service Description and a VoID description.
+
+Both are built as pyoxigraph triples from `Stats` and serialized by pyoxigraph, so they come out
+in every RDF format the endpoint offers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.ids import BASE
+from server.negotiation import GRAPH, SOLUTIONS, format_iri
+from server.sparql_text import sketch
+from server.stats import Stats
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+VOID = "http://rdfs.org/ns/void#"
+DCT = "http://purl.org/dc/terms/"
+FOAF = "http://xmlns.com/foaf/0.1/"
+SH = "http://www.w3.org/ns/shacl#"
+SCHEMA = "https://schema.org/"
+OWL = "http://www.w3.org/2002/07/owl#"
+
+PREFIXES = {
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "xsd": XSD,
+    "sd": SD,
+    "void": VOID,
+    "dcterms": DCT,
+    "foaf": FOAF,
+    "sh": SH,
+    "schema": SCHEMA,
+    "owl": OWL,
+}
+
+TITLE = "ImmunALL"
+DESCRIPTION = (
+    "A knowledge graph of immunotherapy for pediatric acute lymphoblastic leukemia, "
+    "with provenance to the reviews that state each fact."
+)
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where the endpoint and its descriptions live, and which data version they describe."""
+
+    endpoint: str
+    void: str
+    version: str | None = None
+    built: datetime | None = None
+
+    @property
+    def dataset(self) -> str:
+        return f"{self.void}#dataset"
+
+
+def _n(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+def _int(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=_n(XSD + "integer"))
+
+
+def _a(subject: ox.NamedNode | ox.BlankNode, cls: str) -> ox.Triple:
+    return ox.Triple(subject, _n(RDF + "type"), _n(cls))
+
+
+def _counts(subject: ox.NamedNode | ox.BlankNode, counts: dict[str, int]) -> Iterator[ox.Triple]:
+    for key, value in counts.items():
+        yield ox.Triple(subject, _n(VOID + key), _int(value))
+
+
+def service_description(site: Site, stats: Stats) -> list[ox.Triple]:
+    """sd:Service with its formats, features and default dataset (graph names and sizes)."""
+    service = _n(site.endpoint)
+    dataset = _n(site.dataset)
+    out = [
+        _a(service, SD + "Service"),
+        ox.Triple(service, _n(SD + "endpoint"), service),
+        ox.Triple(service, _n(SD + "supportedLanguage"), _n(SD + "SPARQL11Query")),
+        ox.Triple(service, _n(SD + "feature"), _n(SD + "UnionDefaultGraph")),
+        ox.Triple(
+            service,
+            _n(SD + "defaultEntailmentRegime"),
+            _n("http://www.w3.org/ns/entailment/Simple"),
+        ),
+        ox.Triple(service, _n(SD + "defaultDataset"), dataset),
+        ox.Triple(service, _n(RDFS + "seeAlso"), _n(site.void)),
+        _a(dataset, SD + "Dataset"),
+    ]
+    out += [
+        ox.Triple(service, _n(SD + "resultFormat"), _n(format_iri(fmt)))
+        for fmt in (*SOLUTIONS, *GRAPH)
+    ]
+    default = ox.BlankNode("defaultGraph")
+    out += [ox.Triple(dataset, _n(SD + "defaultGraph"), default), _a(default, SD + "Graph")]
+    if "triples" in stats.dataset:
+        out.append(ox.Triple(default, _n(VOID + "triples"), _int(stats.dataset["triples"])))
+    for index, (name, counts) in enumerate(sorted(stats.graphs.items())):
+        named, graph = ox.BlankNode(f"named{index}"), ox.BlankNode(f"graph{index}")
+        out += [
+            ox.Triple(dataset, _n(SD + "namedGraph"), named),
+            _a(named, SD + "NamedGraph"),
+            ox.Triple(named, _n(SD + "name"), _n(name)),
+            ox.Triple(named, _n(SD + "graph"), graph),
+            _a(graph, SD + "Graph"),
+            ox.Triple(graph, _n(VOID + "triples"), _int(counts.get("triples", 0))),
+        ]
+    return out
+
+
+def _subset_iri(site: Site, graph: str, index: int) -> str:
+    local = re.sub(r"[^A-Za-z0-9_-]", "-", graph.rstrip("/").rsplit("/", 1)[-1]) or str(index)
+    return f"{site.void}#graph-{local}"
+
+
+def example_queries(folder: Path) -> list[tuple[str, str, str]]:
+    """(name, first comment lines, text) of each .rq file in `folder`, by name."""
+    found = []
+    if folder.is_dir():
+        for path in sorted(folder.glob("*.rq")):
+            text = path.read_text(encoding="utf-8")
+            comment = " ".join(
+                line.lstrip("#").strip() for line in text.splitlines() if line.startswith("#")
+            )
+            found.append((path.stem, comment, text))
+    return found
+
+
+_SHACL_FORM = {"SELECT": "select", "CONSTRUCT": "construct", "ASK": "ask", "DESCRIBE": "describe"}
+
+
+def void_description(
+    site: Site, stats: Stats, examples: list[tuple[str, str, str]]
+) -> list[ox.Triple]:
+    """void:Dataset with counts, one subset per named graph, example resources and queries."""
+    doc, dataset = _n(site.void), _n(site.dataset)
+    out = [
+        _a(doc, VOID + "DatasetDescription"),
+        ox.Triple(doc, _n(DCT + "title"), ox.Literal(f"VoID description of {TITLE}")),
+        ox.Triple(doc, _n(FOAF + "primaryTopic"), dataset),
+        _a(dataset, VOID + "Dataset"),
+        ox.Triple(dataset, _n(DCT + "title"), ox.Literal(TITLE)),
+        ox.Triple(dataset, _n(DCT + "description"), ox.Literal(DESCRIPTION, language="en")),
+        ox.Triple(dataset, _n(VOID + "sparqlEndpoint"), _n(site.endpoint)),
+        ox.Triple(dataset, _n(VOID + "uriSpace"), ox.Literal(BASE)),
+    ]
+    out += [ox.Triple(dataset, _n(VOID + "feature"), _n(format_iri(fmt))) for fmt in GRAPH]
+    if site.version:
+        out.append(ox.Triple(dataset, _n(OWL + "versionInfo"), ox.Literal(site.version)))
+    if site.built:
+        out.append(
+            ox.Triple(
+                dataset,
+                _n(DCT + "modified"),
+                ox.Literal(site.built.isoformat(), datatype=_n(XSD + "dateTime")),
+            )
+        )
+    out += _counts(dataset, stats.dataset)
+    out += [ox.Triple(dataset, _n(VOID + "exampleResource"), _n(iri)) for iri in stats.examples]
+    for index, (graph, counts) in enumerate(sorted(stats.graphs.items())):
+        subset = _n(_subset_iri(site, graph, index))
+        out += [
+            ox.Triple(dataset, _n(VOID + "subset"), subset),
+            _a(subset, VOID + "Dataset"),
+            ox.Triple(subset, _n(SD + "name"), _n(graph)),
+            ox.Triple(subset, _n(VOID + "sparqlEndpoint"), _n(site.endpoint)),
+            *_counts(subset, counts),
+        ]
+    for name, comment, text in examples:
+        form = _SHACL_FORM.get(sketch(text).form or "", "select")
+        example = _n(f"{site.void}#example-{name}")
+        out += [
+            _a(example, SH + "SPARQLExecutable"),
+            _a(example, SH + f"SPARQL{form.capitalize()}Executable"),
+            ox.Triple(example, _n(RDFS + "label"), ox.Literal(name)),
+            ox.Triple(example, _n(SH + form), ox.Literal(text)),
+            ox.Triple(example, _n(SCHEMA + "target"), _n(site.endpoint)),
+            ox.Triple(example, _n(SCHEMA + "about"), dataset),
+        ]
+        if comment:
+            out.append(ox.Triple(example, _n(RDFS + "comment"), ox.Literal(comment, language="en")))
+    return out
+
+
+def serialize(triples: list[ox.Triple], syntax: ox.RdfFormat) -> bytes:
+    """Triples grouped by subject (in order of first mention) so Turtle nests them."""
+    first: dict[str, int] = {}
+    for index, triple in enumerate(triples):
+        first.setdefault(str(triple.subject), index)
+    grouped = sorted(triples, key=lambda triple: first[str(triple.subject)])
+    body = ox.serialize(grouped, format=syntax, prefixes=PREFIXES)
+    assert body is not None
+    return body

@@ -1,0 +1,133 @@
+"""The query process side: open a store generation read-only, run jobs, send answers back.
+
+This module runs inside the killable worker processes (see pool.py), so it imports nothing of
+Flask. Each job carries its own formats and limits, making a worker stateless apart from the
+open store.
+"""
+
+from __future__ import annotations
+
+import resource
+import signal
+import sys
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from server.results import Answer, boolean_answer, solutions_answer, triples_answer
+
+# If the web process vanishes without killing us, SIGALRM's default action ends a runaway query
+# this long after its own time limit (the kernel delivers it whatever the Rust code is doing).
+BACKSTOP_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """Everything needed to run one query and serialize its answer."""
+
+    query: str
+    solutions_media_type: str
+    graph_media_type: str
+    max_rows: int
+    timeout: float
+    base_iri: str | None = None
+    default_graphs: tuple[str, ...] | None = None  # protocol default-graph-uri values
+    named_graphs: tuple[str, ...] | None = None  # protocol named-graph-uri values
+    query_names_dataset: bool = False  # the query has its own FROM / FROM NAMED
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why a query produced no answer: `syntax` (client's fault, 400) or `error` (500)."""
+
+    kind: str
+    message: str
+
+
+def open_store(generation: Path) -> ox.Store:
+    return ox.Store.read_only(str(generation / "oxigraph"))
+
+
+def dataset_arguments(job: QueryJob) -> dict[str, Any]:
+    """pyoxigraph dataset arguments for the SPARQL protocol's rules.
+
+    Protocol graphs (default-graph-uri / named-graph-uri) replace the query's FROM clauses and
+    make up the whole dataset. Otherwise the query's own FROM wins; without either, the default
+    graph is the union of all named graphs (the store's default graph is empty by contract).
+    """
+    if job.default_graphs is not None or job.named_graphs is not None:
+        return {
+            "default_graph": [ox.NamedNode(iri) for iri in job.default_graphs or ()],
+            "named_graphs": [ox.NamedNode(iri) for iri in job.named_graphs or ()],
+        }
+    if job.query_names_dataset:
+        return {}
+    return {"use_default_graph_as_union": True}
+
+
+def evaluate(store: ox.Store, job: QueryJob) -> Answer | Failure:
+    """Run `job` on `store`; syntax and evaluation errors become a `Failure`."""
+    try:
+        result = store.query(job.query, base_iri=job.base_iri, **dataset_arguments(job))
+        if isinstance(result, ox.QueryBoolean):
+            return boolean_answer(
+                result, ox.QueryResultsFormat.from_media_type(job.solutions_media_type)
+            )
+        if isinstance(result, ox.QuerySolutions):
+            return solutions_answer(
+                result,
+                ox.QueryResultsFormat.from_media_type(job.solutions_media_type),
+                job.max_rows,
+            )
+        return triples_answer(
+            result, ox.RdfFormat.from_media_type(job.graph_media_type), job.max_rows
+        )
+    except SyntaxError as error:
+        return Failure("syntax", str(error))
+    except (OSError, ValueError, RuntimeError) as error:
+        return Failure("error", f"{type(error).__name__}: {error}")
+
+
+def serve(conn: Connection, generation: str) -> None:
+    """Worker main loop: answer jobs until the web process closes the connection."""
+    store = open_store(Path(generation))
+    conn.send("ready")
+    while True:
+        try:
+            job: QueryJob = conn.recv()
+        except EOFError:
+            return
+        signal.setitimer(signal.ITIMER_REAL, job.timeout + BACKSTOP_SECONDS)
+        answer = evaluate(store, job)
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        conn.send(answer)
+
+
+def limit_memory(megabytes: int) -> None:
+    """Cap this process's heap (RLIMIT_DATA; the store's file mappings do not count).
+
+    A query that needs more makes an allocation fail; Rust then aborts the process (SIGABRT),
+    which the web worker reports as the memory limit, instead of the machine swapping or the
+    kernel's OOM killer picking some other process.
+    """
+    if megabytes > 0:
+        size = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_DATA, (size, size))
+
+
+def main(argv: list[str]) -> None:
+    """`python -m server.evaluate FD GENERATION MEMORY_MB`: serve jobs on the socket FD."""
+    fd, generation, megabytes = int(argv[0]), argv[1], int(argv[2])
+    limit_memory(megabytes)
+    serve(Connection(fd), generation)
+
+
+if __name__ == "__main__":
+    # Run through the importable module so pickled answers name `server.evaluate.Failure`,
+    # not `__main__.Failure`, which the web process could not resolve.
+    from server import evaluate as _module
+
+    _module.main(sys.argv[1:])

@@ -1,0 +1,128 @@
+"""HTTP manners shared by every route: CORS, gzip, validators and caching, plain-text errors.
+
+Views call `conditional()` before doing work (a matching If-None-Match / If-Modified-Since costs
+nothing) and `cacheable()` on success; everything else happens in one after_request hook.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from datetime import datetime
+
+from flask import Flask, Response, current_app, request
+from werkzeug.exceptions import HTTPException
+
+from server.errors import EndpointError
+from server.store import Generation
+
+TRUNCATED = "X-ImmunALL-Truncated"
+ROWS = "X-ImmunALL-Rows"
+EXPOSED = f"ETag, Last-Modified, Link, Warning, Retry-After, {TRUNCATED}, {ROWS}"
+ALLOWED_HEADERS = "Accept, Accept-Encoding, Content-Type, If-None-Match, If-Modified-Since"
+MIN_GZIP_BYTES = 512
+COMPRESSIBLE = ("text/", "application/")
+
+
+def etag_for(generation: Generation, *parts: str) -> str | None:
+    """A weak validator: the data version plus whatever selects the representation."""
+    if not generation.version:
+        return None
+    digest = hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()[:20]
+    return f"{generation.version[:20]}-{digest}"
+
+
+def _last_modified(generation: Generation) -> datetime | None:
+    return generation.built.replace(microsecond=0) if generation.built else None
+
+
+def conditional(generation: Generation, etag: str | None) -> Response | None:
+    """A 304 when a GET/HEAD client already has this representation, else None.
+
+    If-None-Match wins over If-Modified-Since (RFC 9110 13.2.2); only safe methods get 304.
+    """
+    if request.method not in {"GET", "HEAD"}:
+        return None
+    fresh = False
+    if request.if_none_match:
+        fresh = etag is not None and request.if_none_match.contains_weak(etag)
+    elif request.if_modified_since and generation.built:
+        last = _last_modified(generation)
+        fresh = last is not None and last <= request.if_modified_since
+    if not fresh:
+        return None
+    return cacheable(Response(status=304), generation, etag)
+
+
+def cacheable(response: Response, generation: Generation, etag: str | None) -> Response:
+    """Validators and Cache-Control for a successful answer."""
+    if etag:
+        response.set_etag(etag, weak=True)
+    last = _last_modified(generation)
+    if last:
+        response.last_modified = last
+    if request.method in {"GET", "HEAD"} and generation.version:
+        response.headers["Cache-Control"] = (
+            f"public, max-age={int(current_app.config['CACHE_MAX_AGE'])}"
+        )
+    else:
+        response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def error_response(error: EndpointError | HTTPException) -> Response:
+    """Any refusal as a short text/plain message with its status."""
+    if isinstance(error, HTTPException):
+        status = error.code or 500
+        message = f"{error.name}: {error.description}"
+        headers = {
+            key: value for key, value in error.get_headers() if key.lower() != "content-type"
+        }
+    else:
+        status, message, headers = error.status, str(error), dict(error.headers)
+    response = Response(
+        message.rstrip() + "\n", status=status, mimetype="text/plain", headers=headers
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _cors(response: Response) -> None:
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = EXPOSED
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = (
+            request.headers.get("Access-Control-Request-Headers") or ALLOWED_HEADERS
+        )
+        response.headers["Access-Control-Max-Age"] = "86400"
+
+
+def _gzip(response: Response) -> None:
+    if (
+        response.direct_passthrough
+        or response.status_code != 200
+        or "Content-Encoding" in response.headers
+        or not (response.mimetype or "").startswith(COMPRESSIBLE)
+    ):
+        return
+    response.vary.add("Accept-Encoding")
+    if request.accept_encodings["gzip"] <= 0:
+        return
+    data = response.get_data()
+    if len(data) < MIN_GZIP_BYTES:
+        return
+    response.set_data(gzip.compress(data, compresslevel=6, mtime=0))
+    response.headers["Content-Encoding"] = "gzip"
+
+
+def _finish(response: Response) -> Response:
+    _cors(response)
+    _gzip(response)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_finish)
+    app.register_error_handler(EndpointError, error_response)
+    app.register_error_handler(HTTPException, error_response)

@@ -1,0 +1,116 @@
+"""The production setup: gunicorn with server/gunicorn_conf.py on the app factory."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+pytest_plugins = ["tests.server_fixtures"]
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _children(pid: int) -> set[int]:
+    """All descendants of `pid`, from /proc."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+            parents[int(entry.name)] = int(fields[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier}
+        found |= frontier
+    return found
+
+
+@pytest.fixture(scope="module")
+def gunicorn(generation):
+    port = _free_port()
+    env = dict(os.environ, IMMUNALL_STORE_PATH=str(generation), IMMUNALL_BIND=f"127.0.0.1:{port}")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "server" / "gunicorn_conf.py"),
+         "server:create_app()"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}/sparql"
+    try:
+        _wait_until_up(process, url)
+        yield process, url
+    finally:  # never leave a server behind, even when start-up failed
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_until_up(process: subprocess.Popen[bytes], url: str) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            requests.get(url, params={"query": "ASK {}"}, timeout=5)
+            return
+        except (requests.ConnectionError, requests.Timeout):
+            if process.poll() is not None:
+                raise RuntimeError(process.stderr.read().decode()) from None
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def test_gunicorn_serves_queries(gunicorn, build_info):
+    _, url = gunicorn
+    response = requests.get(url, params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"},
+                            headers={"Accept-Encoding": "gzip"}, timeout=10)
+    assert response.status_code == 200
+    assert int(response.json()["results"]["bindings"][0]["n"]["value"]) == build_info["triples"]
+    raw = requests.get(url, params={"query": "SELECT * { ?s ?p ?o }"},
+                       headers={"Accept-Encoding": "gzip"}, timeout=10, stream=True)
+    assert raw.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(raw.raw.read()).startswith(b'{"head"')
+
+
+def test_gunicorn_accepts_long_get_queries(gunicorn):
+    _, url = gunicorn
+    query = "#" + "x" * 9000 + "\nASK {}"  # beyond gunicorn's default 4094-byte request line
+    response = requests.get(url, params={"query": query}, timeout=10)
+    assert response.status_code == 200
+
+
+def test_gunicorn_runs_two_workers_each_with_query_processes(gunicorn):
+    process, _ = gunicorn
+    descendants = _children(process.pid)
+    # 2 web workers, each with QUERY_WORKERS=2 prewarmed query processes
+    assert len(descendants) >= 6
+
+
+def test_gunicorn_shutdown_leaves_no_query_process(gunicorn):
+    process, _ = gunicorn
+    descendants = _children(process.pid)
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in descendants):
+        assert time.monotonic() < deadline, "query processes outlived gunicorn"
+        time.sleep(0.1)

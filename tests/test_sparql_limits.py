@@ -1,0 +1,143 @@
+"""The time limit really stops work; a cheap query still answers meanwhile; generations switch."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from server.store import EXTENSION
+
+pytest_plugins = ["tests.server_fixtures"]
+
+# 46 quads to the 5th power: ~2e8 solutions to count, many seconds of work for pyoxigraph.
+RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE "
+           "{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }")
+CHEAP = "ASK { <https://w3id.org/immunall/agent/blinatumomab> ?p ?o }"
+
+
+def _gone(pid: int, within: float = 3.0) -> bool:
+    deadline = time.monotonic() + within
+    while Path(f"/proc/{pid}").exists():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def test_timeout_kills_the_query_while_a_cheap_query_answers(make_app):
+    app = make_app(QUERY_TIMEOUT=1, QUERY_WORKERS=2)
+    pool = app.extensions[EXTENSION].pool
+    pool.warm()
+    assert len(pool.pids) == 2
+    results: dict[str, object] = {}
+
+    def runaway() -> None:
+        started = time.monotonic()
+        response = app.test_client().get("/sparql", query_string={"query": RUNAWAY})
+        results["runaway"] = (response.status_code, response.text, time.monotonic() - started)
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    time.sleep(0.3)  # the runaway query is now inside pyoxigraph
+    started = time.monotonic()
+    cheap = app.test_client().get("/sparql", query_string={"query": CHEAP})
+    cheap_seconds = time.monotonic() - started
+    thread.join(timeout=10)
+
+    assert cheap.status_code == 200 and json.loads(cheap.data)["boolean"] is True
+    assert cheap_seconds < 0.5
+    status, text, seconds = results["runaway"]
+    assert status == 503
+    assert "time limit of 1 s exceeded" in text and "stopped" in text
+    assert 0.9 < seconds < 3.0
+    # The process that ran it is gone (SIGKILL + reaped), not left computing.
+    dead = [pid for pid in pool.pids if _gone(pid, within=0.0)]
+    assert len(dead) == 1
+    # The pool recovers: it serves on, and a new worker takes the killed one's place.
+    again = app.test_client().get("/sparql", query_string={"query": CHEAP})
+    assert again.status_code == 200
+    pool.warm()
+    assert len(pool.pids) == 3
+
+
+def test_waiting_for_a_busy_pool_counts_against_the_limit(make_app):
+    app = make_app(QUERY_TIMEOUT=1, QUERY_WORKERS=1)
+    app.extensions[EXTENSION].pool.warm()
+    statuses: list[int] = []
+
+    def run() -> None:
+        statuses.append(app.test_client().get("/sparql", query_string={
+            "query": RUNAWAY}).status_code)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    time.sleep(0.2)
+    started = time.monotonic()
+    queued = app.test_client().get("/sparql", query_string={"query": CHEAP})
+    thread.join(timeout=10)
+    assert queued.status_code == 503
+    assert "time limit" in queued.text
+    assert time.monotonic() - started < 3.0
+    assert statuses == [503]
+
+
+def test_missing_store_is_503(make_app, tmp_path):
+    app = make_app(STORE_PATH=tmp_path / "nothing-built-yet")
+    response = app.test_client().get("/sparql", query_string={"query": CHEAP})
+    assert response.status_code == 503
+    assert "build" in response.text
+
+
+@pytest.fixture()
+def dist(tmp_path, generation, fixture_quads, write_generation):
+    """dist/stores/{g1,g2} and a `current` symlink, as the build lays them out."""
+    quads = fixture_quads
+    stores = tmp_path / "stores"
+    stores.mkdir()
+    g1 = stores / "g1"
+    g1.symlink_to(generation, target_is_directory=True)
+    g2 = write_generation(stores / "g2", quads[:10])
+    current = tmp_path / "current"
+    current.symlink_to(g1, target_is_directory=True)
+    return current, g2
+
+
+def test_switching_current_serves_the_new_generation(make_app, dist, build_info):
+    current, g2 = dist
+    app = make_app(STORE_PATH=current)
+    client = app.test_client()
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+    def count():
+        response = client.get("/sparql", query_string={"query": query})
+        return int(json.loads(response.data)["results"]["bindings"][0]["n"]["value"]), response
+
+    before, first = count()
+    assert before == build_info["triples"]
+    pool = app.extensions[EXTENSION].pool
+    old_pids = list(pool.pids)
+    # The build's atomic switch: a new symlink renamed over the old one.
+    tmp_link = current.with_name("current.tmp")
+    tmp_link.symlink_to(g2, target_is_directory=True)
+    os.replace(tmp_link, current)
+    after, second = count()
+    assert after == 10
+    assert first.headers["ETag"] != second.headers["ETag"]
+    assert all(_gone(pid) for pid in old_pids)
+
+
+def test_memory_limit_stops_a_hungry_query(make_app):
+    app = make_app(QUERY_MEMORY_MB=256, QUERY_TIMEOUT=20)
+    client = app.test_client()
+    hungry = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } ORDER BY ?a ?l"
+    started = time.monotonic()
+    response = client.get("/sparql", query_string={"query": hungry})
+    assert response.status_code == 503
+    assert "memory limit of 256 MB" in response.text
+    assert time.monotonic() - started < 15
+    assert client.get("/sparql", query_string={"query": CHEAP}).status_code == 200
