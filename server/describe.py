@@ -15,6 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.ids import BASE
+from server.examples import load_all
 from server.negotiation import GRAPH, SOLUTIONS, format_iri
 from server.sparql_text import sketch
 from server.stats import Stats
@@ -126,16 +127,10 @@ def _subset_iri(site: Site, graph: str, index: int) -> str:
 
 
 def example_queries(folder: Path) -> list[tuple[str, str, str]]:
-    """(name, first comment lines, text) of each .rq file in `folder`, by name."""
-    found = []
-    if folder.is_dir():
-        for path in sorted(folder.glob("*.rq")):
-            text = path.read_text(encoding="utf-8")
-            comment = " ".join(
-                line.lstrip("#").strip() for line in text.splitlines() if line.startswith("#")
-            )
-            found.append((path.stem, comment, text))
-    return found
+    """(name, title, text) of each example query in `folder`, by name."""
+    if not folder.is_dir():
+        return []
+    return [(e.slug, e.title, e.query) for e in load_all(folder)]
 
 
 _SHACL_FORM = {"SELECT": "select", "CONSTRUCT": "construct", "ASK": "ask", "DESCRIBE": "describe"}
