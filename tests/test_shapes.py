@@ -27,10 +27,7 @@ INVALID = sorted((DATA / "invalid").glob("*.ttl"))
 
 # "valid/<file>" or "invalid/<file>" -> why it fails today. Each runs as a strict xfail, so it
 # shows in the summary and turns into a failure the moment it starts passing.
-KNOWN_FAILURES: dict[str, str] = {
-    "invalid/NamedThingShape--label-not-english.ttl":
-        "ias:LabelledProperty promises an English label but does not check the language",
-}
+KNOWN_FAILURES: dict[str, str] = {}
 
 
 def _cases(files: list[Path]) -> list:
