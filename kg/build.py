@@ -226,6 +226,13 @@ class Builder:
                 add((subject, RDF.type, IA.RegulatoryAgency))
         elif folder == "disagreements":
             add((subject, RDF.type, DISAGREEMENT_TYPES[record["type"]][1]))
+            if record["type"] == "disagreement":
+                if not record.get("aspect"):
+                    raise record.error("aspect", "a disagreement says in a few words what it is about")
+                if len(record.get("statements") or []) < 2:
+                    raise record.error("statements", "a disagreement links at least two conflicting statements")
+            elif not (record.get("printed") and record.get("likely")):
+                raise record.error("printed", "a misprint gives what is printed and what is likely meant")
         elif folder == "results":
             if "unit" not in record:
                 add((subject, IA.unit, IA.Percent))
@@ -504,8 +511,8 @@ class Builder:
             f"{passage.doc}, {passage.section}, characters {passage.start}-{passage.end}", lang="en")))
         add((node, IA.inDocument, mint("publication", passage.doc)))
         add((node, IA.section, Literal(passage.section)))
-        add((node, OA.start, Literal(passage.start, datatype=XSD.nonNegativeInteger)))
-        add((node, OA.end, Literal(passage.end, datatype=XSD.nonNegativeInteger)))
+        add((node, OA.start, Literal(passage.start, datatype=XSD.integer)))
+        add((node, OA.end, Literal(passage.end, datatype=XSD.integer)))
         for number in passage.refs:
             add((node, IA.citesReference, self.citations[(passage.doc, number)][0]))
         return node

@@ -286,7 +286,7 @@ SCHEMA: dict[str, list[Field]] = {
     "generations": [
         *COMMON,
         F("generation", "enum:CARGeneration", "definesGeneration", required=True),
-        F("doc", "ref:publication", "inStudy"),
+        F("doc", "ref:publication", "definedIn", required=True),
         F("features", "text", "featureLabel", many=True, required=True),
         F("costim_count", "int", "costimulatoryDomainCount"),
     ],
