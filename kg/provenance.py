@@ -87,7 +87,11 @@ def spellings(value: Decimal | int | float) -> list[str]:
     plain = format(number.normalize(), "f")
     forms = {plain}
     if "." in plain:
-        forms.add(plain.lstrip("0") if plain.startswith("0.") else plain)
+        # YAML reads 0.020 as 0.02: accept the printed trailing zeros as well
+        for printed in (plain, plain + "0", plain + "00"):
+            forms.add(printed)
+            if printed.startswith("0."):
+                forms.add(printed[1:])
     else:
         forms.update({plain + ".0", plain + ".00"})
         whole = int(plain)
