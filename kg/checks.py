@@ -18,7 +18,12 @@ def _label(graph: Graph, node: object) -> str:
 
 
 def _types(ontology: Graph, data: Graph, node: URIRef) -> set[URIRef]:
+    """Asserted types plus those the domains and ranges of its properties give it."""
     direct = set(data.objects(node, RDF.type)) | set(ontology.objects(node, RDF.type))
+    direct |= {d for p in data.predicates(node, None) for d in ontology.objects(p, RDFS.domain)
+               if isinstance(d, URIRef)}
+    direct |= {r for p in data.predicates(None, node) for r in ontology.objects(p, RDFS.range)
+               if isinstance(r, URIRef)}
     return {sup for cls in direct for sup in ontology.transitive_objects(cls, RDFS.subClassOf)}
 
 
