@@ -34,13 +34,31 @@ class Reasoned:
 UNSUPPORTED = {XSD.date, XSD.dateTime, XSD.gYear, XSD.time, XSD.duration}
 
 
-def reasoner_input(*graphs: Graph) -> Graph:
-    """The union of the graphs without literals of datatypes OWL 2 / HermiT do not support."""
+def reasoner_input(ontology: Graph, asserted: Graph | None = None) -> Graph:
+    """What HermiT needs to see, and no more (its time grows with the ABox):
+
+    - the ontology's axioms, without annotation values (labels, definitions) and without
+      literals of datatypes OWL 2 lacks (xsd:date);
+    - the facts' types and object-property links. Data values and annotations entail nothing:
+      no class expression of the ontology restricts a data property. Bibliographic records
+      (publications, reference-list entries) appear in no class expression either. SHACL checks
+      all of these on the full graph.
+    """
+    annotation = set(ontology.subjects(RDF.type, OWL.AnnotationProperty))
+    object_properties = set(ontology.subjects(RDF.type, OWL.ObjectProperty))
     out = Graph()
-    for graph in graphs:
-        for s, p, o in graph:
-            if isinstance(o, Literal) and o.datatype in UNSUPPORTED:
-                continue
+    for s, p, o in ontology:
+        if p in annotation or (isinstance(o, Literal) and o.datatype in UNSUPPORTED):
+            continue
+        out.add((s, p, o))
+    if asserted is None:
+        return out
+    bibliographic = {s for cls in (IA.Publication, IA.BibliographicReference)
+                     for s in asserted.subjects(RDF.type, cls)}
+    for s, p, o in asserted:
+        if s in bibliographic:
+            continue
+        if p == RDF.type or p in object_properties:
             out.add((s, p, o))
     return out
 
