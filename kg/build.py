@@ -21,6 +21,7 @@ from kg.provenance import Passage, check_figures, parse_source
 from kg.schema import (
     ARM,
     CITED_AS,
+    CLAIM,
     CONSTRUCT,
     DOSE_STEP,
     POPULATION,
@@ -193,6 +194,7 @@ class Builder:
             "steps": lambda: self.dose_steps(record, subject, figures),
             "ci": lambda: self.confidence_interval(record, subject, figures),
             "cited_as": lambda: self.cited_as(record, subject),
+            "claims": lambda: self.claims(record, subject),
         }
         for f in fields:
             if f.name not in record or record[f.name] is None:
@@ -229,7 +231,7 @@ class Builder:
             if record["type"] == "disagreement":
                 if not record.get("aspect"):
                     raise record.error("aspect", "a disagreement says in a few words what it is about")
-                if len(record.get("statements") or []) < 2:
+                if len(record.get("statements") or []) + len(record.get("claims") or []) < 2:
                     raise record.error("statements", "a disagreement links at least two conflicting statements")
             elif not (record.get("printed") and record.get("likely")):
                 raise record.error("printed", "a misprint gives what is printed and what is likely meant")
@@ -453,6 +455,19 @@ class Builder:
         if "ci_level" not in record:
             self.asserted.add((subject, IA.ciLevel, Literal(Decimal(95), datatype=XSD.decimal)))
         figures += [("ci", lo), ("ci", hi)]
+
+    def claims(self, record: Located, disagreement: URIRef) -> None:
+        """Label disagreements: each review's claim is a node derived from its own passage."""
+        for number, claim in enumerate(record["claims"], start=1):
+            if not isinstance(claim, Located):
+                raise record.error("claims", "each claim is a mapping {value, source}")
+            self.check_fields(claim, CLAIM)
+            node = URIRef(f"{disagreement}#claim{number}")
+            self.asserted.add((node, RDF.type, IA.Claim))
+            self.asserted.add((node, IA.claimedValue, Literal(str(claim["value"]))))
+            self.asserted.add((node, RDFS.label, Literal(f"claim: {claim['value']}", lang="en")))
+            self.asserted.add((disagreement, IA.conflictingStatement, node))
+            self.sources(claim, node)
 
     def cited_as(self, record: Located, publication: URIRef) -> None:
         for entry in record["cited_as"]:

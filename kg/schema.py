@@ -94,6 +94,11 @@ DOSE_STEP = [
     F("schedule", "text", "schedule"),
 ]
 
+CLAIM = [
+    F("value", "text", "claimedValue", required=True),
+    F("source", "special", required=True),
+]
+
 CITED_AS = [
     F("doc", "ref:publication", required=True),
     F("number", "int", "referenceNumber", required=True),
@@ -296,6 +301,7 @@ SCHEMA: dict[str, list[Field]] = {
         F("concerns", "ref:any", "concerns", many=True, required=True),
         F("aspect", "text", "aspect"),
         F("statements", "ref:any", "conflictingStatement", many=True),
+        F("claims", "special"),
         F("printed", "text", "printedValue"),
         F("likely", "text", "likelyMeant"),
     ],
