@@ -105,9 +105,10 @@ def is_known(category: str, term: str, known: set[str]) -> bool:
             return True
         # a truncated mention of a longer name: the end of one ("effector cell-associated
         # neurotoxicity syndrome"), or for drugs the start of one ("gemtuzumab" ozogamicin)
-        if len(words) - i > 1 and any(name.endswith(" " + tail) for name in known):
+        specific = len(words) - i > 1 or category in ("acronym", "protocol", "agent")
+        if specific and any(name.endswith(" " + tail) for name in known):
             return True
-        if category == "agent" and any(name.startswith(tail + " ") for name in known):
+        if category != "adverse event" and any(name.startswith(tail + " ") for name in known):
             return True
     return False
 

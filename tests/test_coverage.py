@@ -57,3 +57,13 @@ def test_stoplist_entries_need_a_reason(tmp_path: Path) -> None:
     bad.write_text("TNF\n")
     with pytest.raises(ValueError, match="needs a reason"):
         load_stoplist(bad)
+
+
+def test_the_graph_lacks_no_name_the_reviews_mention(build, settings: Settings, hits: list[Hit]) -> None:
+    import pyoxigraph as ox
+
+    from kg.coverage import known_names
+
+    store = ox.Store.read_only(str(settings.dist / "current" / "oxigraph"))
+    gaps = missing(hits, known_names(store))
+    assert not gaps, sorted({(h.category, h.term, f"{h.doc}:{h.start}") for h in gaps})
