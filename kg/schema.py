@@ -157,6 +157,7 @@ SCHEMA: dict[str, list[Field]] = {
         F("classes", "class:ClinicalStudy", many=True, required=True),
         F("acronym", "alt", IA.acronym, many=True),
         F("nct", "text", "nctId", many=True),
+        F("registry_id", "text", "registryId", many=True),  # as printed, when it fits no pattern
         F("isrctn", "text", "isrctnId", many=True),
         F("chictr", "text", "chictrId", many=True),
         F("protocol", "text", "protocolId", many=True),
