@@ -57,6 +57,23 @@ def _pipeline(settings: Settings, load: bool) -> int:
     return OK
 
 
+class CommandError(Exception):
+    """An error the CLI reports on stderr with exit code 2."""
+
+
+def _live_store(settings: Settings):  # -> pyoxigraph.Store
+    """The live store generation, opened read-only, or a CommandError saying why not."""
+    import pyoxigraph as ox
+
+    try:
+        generation = current_generation(settings.dist)
+    except RuntimeError as exc:
+        raise CommandError(str(exc)) from exc
+    if generation is None:
+        raise CommandError("no built store: run `immunall build` first")
+    return ox.Store.read_only(str(generation / "oxigraph"))
+
+
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     return _pipeline(settings, load=True)
 
@@ -103,15 +120,7 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
     if not text:
         print("error: give a query or --file", file=sys.stderr)
         return ERROR
-    try:
-        generation = current_generation(settings.dist)
-    except RuntimeError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return ERROR
-    if generation is None:
-        print("error: no built store: run `immunall build` first", file=sys.stderr)
-        return ERROR
-    store = ox.Store.read_only(str(generation / "oxigraph"))
+    store = _live_store(settings)
     try:
         result = store.query(text, use_default_graph_as_union=True)
     except SyntaxError as exc:
@@ -136,14 +145,9 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
-    import pyoxigraph as ox
 
-    generation = current_generation(settings.dist)
-    if generation is None:
-        print("error: no built store: run `immunall build` first", file=sys.stderr)
-        return ERROR
-    info = json.loads((generation / "build.json").read_text(encoding="utf-8"))
-    store = ox.Store.read_only(str(generation / "oxigraph"))
+    store = _live_store(settings)
+    info = json.loads((settings.current / "build.json").read_text(encoding="utf-8"))
     query = (settings.root / "kg" / "queries" / "class-counts.rq").read_text(encoding="utf-8")
     classes = {str(row["label"].value): int(row["n"].value)
                for row in store.query(query, use_default_graph_as_union=True)}
@@ -168,16 +172,11 @@ def cmd_locate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
-    import pyoxigraph as ox
 
     from kg.corpus import Corpus
     from kg.coverage import known_names, load_stoplist, missing, scan
 
-    generation = current_generation(settings.dist)
-    if generation is None:
-        print("error: no built store: run `immunall build` first", file=sys.stderr)
-        return ERROR
-    store = ox.Store.read_only(str(generation / "oxigraph"))
+    store = _live_store(settings)
     stoplist = load_stoplist(settings.root / "kg" / "coverage_stoplist.txt")
     gaps = missing(scan(Corpus(settings.corpus), stoplist), known_names(store))
     for hit in gaps:
@@ -215,7 +214,14 @@ COMMANDS = {"build": cmd_build, "validate": cmd_validate, "serve": cmd_serve, "q
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return COMMANDS[args.command](args, get_settings())
+    try:
+        return COMMANDS[args.command](args, get_settings())
+    except CommandError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return ERROR
+    except BrokenPipeError:  # the reader (e.g. `head`) went away: not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return OK
 
 
 if __name__ == "__main__":
