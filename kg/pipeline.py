@@ -20,7 +20,7 @@ from kg.load import Generation, switch, write_generation
 from kg.reason import Reasoned, run_hermit
 from kg.schema import KINDS
 from kg.settings import Settings
-from kg.validate import Report, load_shapes, validate_graph
+from kg.validate import PreparedQueryGraph, Report, load_shapes, validate_graph
 
 Progress = Callable[[str], None]
 
@@ -71,7 +71,7 @@ def run(settings: Settings, *, load: bool = True, progress: Progress = lambda _:
         "provenance": outcome.built.provenance,
     }
     with _step(outcome, "validate", progress):
-        union = Graph()
+        union = PreparedQueryGraph()
         for graph in layers.values():
             union += graph
         outcome.report = validate_graph(union, load_shapes(settings.shapes), checks=settings.checks)

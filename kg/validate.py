@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pyshacl import validate as shacl_validate
 from rdflib import RDF, Graph, Namespace
+from rdflib.plugins.sparql import prepareQuery
 
 from kg.checks import run_violation_queries
 
@@ -43,6 +44,28 @@ class Report:
         return out
 
 
+class PreparedQueryGraph(Graph):
+    """A graph that parses each SPARQL text once.
+
+    pySHACL runs a SPARQL-based constraint once per focus node with the same text and a
+    different `$this` binding; rdflib would parse the text on every call, which was most of the
+    validation time (24 of 26 s on the full graph). Results are the same: rdflib parses a string
+    query into exactly this prepared form before evaluating it with the bindings.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._prepared: dict[str, object] = {}
+
+    def query(self, query_object, *args, **kwargs):  # type: ignore[override]
+        if isinstance(query_object, str) and not kwargs.get("initNs"):
+            prepared = self._prepared.get(query_object)
+            if prepared is None:
+                prepared = self._prepared[query_object] = prepareQuery(query_object)
+            query_object = prepared
+        return super().query(query_object, *args, **kwargs)
+
+
 def load_shapes(folder: Path) -> Graph:
     shapes = Graph()
     for path in sorted(folder.glob("*.ttl")):
@@ -52,9 +75,13 @@ def load_shapes(folder: Path) -> Graph:
 
 def validate_graph(data: Graph, shapes: Graph, ontology: Graph | None = None,
                    checks: Path | None = None) -> Report:
+    if not isinstance(data, PreparedQueryGraph):
+        graph = PreparedQueryGraph()
+        graph += data
+        data = graph
     conforms, report_graph, _ = shacl_validate(
         data, shacl_graph=shapes, ont_graph=ontology, inference="none",
-        advanced=True, allow_warnings=True, abort_on_first=False,
+        advanced=True, allow_warnings=True, abort_on_first=False, inplace=True,
     )
     violations = []
     for result in report_graph.subjects(RDF.type, SH.ValidationResult):
