@@ -38,6 +38,10 @@ SCOPES = {"car-t": (IA + "CARTCellProduct", "CAR T-cell products"),
 AE_EVENTS = ("CRS", "ICANS")
 
 
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
 def _short(text: str, size: int = 34) -> str:
     return text if len(text) <= size else text[: size - 1].rstrip() + "…"
 
@@ -80,7 +84,7 @@ class BarChart:
     empty: bool
 
 
-ROW, HEADER, LEFT, PLOT, RIGHT, TOP = 30, 34, 300, 380, 200, 40
+ROW, HEADER, LEFT, PLOT, RIGHT, TOP = 30, 34, 330, 380, 110, 40
 
 
 def response_chart(scope: str) -> BarChart:
@@ -113,8 +117,8 @@ def response_chart(scope: str) -> BarChart:
             group.bars.append(Bar(
                 y=y, width=max(1.0, min(value, 100.0) * scale),
                 label=_short(f"{fig.study.label} · {fig.what.label}", 44),
-                sublabel=_short(" · ".join(x for x in (when, where) if x), 52),
-                value_text=f"{fig.value_text} ({fig.review_names or 'no review'})",
+                sublabel=_short(" · ".join(x for x in (when, fig.review_names, where) if x), 56),
+                value_text=fig.value_text,
                 href=fig.node.href, colour=colour,
                 title=(f"{fig.study.label}, {', '.join(sorted(agents[fig.node.iri]))}: {fig.what.label} "
                        f"{fig.value_text}, {when}{', ' + where if where else ''}; from {fig.review_names}"),
@@ -127,9 +131,9 @@ def response_chart(scope: str) -> BarChart:
     ticks = [(LEFT + t * scale, f"{t}%") for t in range(0, 101, 20)]
     return BarChart(
         title=f"Response rates across trials of {scope_name}, by target antigen",
-        desc=(f"{len(results)} response figures (CR, CR/CRi, CR/CRh, ORR, MRD-negative CR) from "
-              f"{len({f.study.iri for f in results})} studies, each a bar on a 0-100% scale with its "
-              "timepoint and the review that states it."),
+        desc=(f"{_plural(len(results), 'response figure')} (CR, CR/CRi, CR/CRh, ORR, MRD-negative CR) from "
+              f"{_plural(len({f.study.iri for f in results}), 'study', 'studies')}, each a bar on a 0-100% scale "
+              "with its timepoint and the review that states it."),
         width=LEFT + PLOT + RIGHT, height=max(height, 140), left=LEFT, plot=PLOT, groups=groups,
         ticks=ticks, legend=legend, axis_y=y, empty=not results)
 
@@ -180,7 +184,7 @@ class AeChart:
     figures: list[Figure]
 
 
-AE_LEFT, AE_PANEL, AE_GAP, AE_ROW = 300, 260, 60, 44
+AE_LEFT, AE_PANEL, AE_GAP, AE_ROW = 300, 240, 130, 44
 
 
 def adverse_event_chart(scope: str) -> AeChart:
@@ -219,13 +223,14 @@ def adverse_event_chart(scope: str) -> AeChart:
                     title=f"{product} in {study}: {fig.what.label}, {grade}: {fig.value_text} (from {review})"))
         out_rows.append(AeRow(y, _short(product, 40), _short(f"{study} · {review}", 46), bars))
         y += AE_ROW
-    panels = [(x, model.label(e.value), [(x + t * scale, f"{t}%") for t in range(0, 101, 25)])
-              for x, e in zip(panel_x, events, strict=True)]
+    panels = [(x, f"{name}: {_short(model.label(e.value), 30)}", [(x + t * scale, f"{t}%") for t in range(0, 101, 25)])
+              for x, e, name in zip(panel_x, events, AE_EVENTS, strict=True)]
     return AeChart(
         title=f"CRS and ICANS incidence with {scope_name}: any grade and grade 3 or higher",
-        desc=(f"{len(observations)} adverse-event figures from {len({f.study.iri for f in observations})} "
-              "studies; for each product, study and review a light bar is the any-grade incidence and a dark "
-              "bar the severe (grade 3 or higher, or grade 3 where so reported) incidence, on a 0-100% scale."),
+        desc=(f"{_plural(len(observations), 'adverse-event figure')} from "
+              f"{_plural(len({f.study.iri for f in observations}), 'study', 'studies')}; for each product, study "
+              "and review a light bar is the any-grade incidence and a dark bar the severe (grade 3 or higher, or "
+              "grade 3 where so reported) incidence, on a 0-100% scale."),
         width=AE_LEFT + len(events) * (AE_PANEL + AE_GAP) + 60, height=int(max(y + 40, 150)),
         panels=panels, rows=out_rows, legend=[(ANY_GRADE, "any grade"), (SEVERE, "grade 3 or higher (severe)")],
         axis_y=y, empty=not observations, figures=observations)

@@ -10,6 +10,7 @@ The gallery is the competency questions of server/queries/examples (server/examp
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +48,14 @@ class Results:
     truncated: bool = False
     error: str | None = None
     status: int = 200
+
+
+HEADER = re.compile(r"^#\s*(title|description|expect):.*\n?", re.MULTILINE)
+
+
+def editable(example: Example) -> str:
+    """The example's query without its header lines (the page shows title and description)."""
+    return HEADER.sub("", example.query).lstrip("\n")
 
 
 def examples() -> list[Example]:
@@ -106,14 +115,14 @@ def query() -> Response:
     chosen = next((e for e in gallery if e.slug == slug), None) if slug else None
     text = request.values.get("query")
     if chosen is not None and not text:
-        text = chosen.query
+        text = editable(chosen)
     limit = int(current_app.config["MAX_REQUEST_BYTES"])
     results: Results | None = None
     if text is not None and text.strip():
         results = Results(error=f"The query is longer than {limit} bytes.", status=413) \
             if len(text.encode("utf-8")) > limit else run(text)
     share = url_for("query_page.query", example=chosen.slug, _external=True) if chosen and \
-        text == chosen.query else (url_for("query_page.query", query=text, _external=True) if text else None)
+        text == editable(chosen) else (url_for("query_page.query", query=text, _external=True) if text else None)
     body = render_template("query.html", gallery=gallery, chosen=chosen, text=text or DEFAULT_QUERY,
                            results=results, share=share, ran=text is not None and bool(text.strip()),
                            endpoint=url_for("sparql.endpoint", _external=True))

@@ -10,6 +10,7 @@
   if (!form || !textarea || !root || !window.Yasgui) { return; }
   var endpoint = form.getAttribute("data-endpoint");
   var yasgui;
+  root.hidden = false; /* CodeMirror measures its box when created: show it first */
   try {
     window.Yasgui.Yasqe.defaults.autocompleters = ["variables"];
     yasgui = new window.Yasgui(root, {
@@ -23,13 +24,14 @@
       yasr: { persistenceId: null }
     });
   } catch (error) {
+    root.hidden = true;
     return; /* the plain form stays */
   }
   var tab = yasgui.getTab();
   if (tab && tab.getYasqe) {
     tab.getYasqe().setValue(textarea.value);
+    tab.getYasqe().refresh();
   }
-  root.hidden = false;
   textarea.hidden = true;
   document.querySelector("label[for=query-text]").hidden = true;
   document.documentElement.classList.add("js-enhanced");
