@@ -37,6 +37,10 @@ CSP = "; ".join([
     "frame-ancestors 'none'",
 ])
 
+# YASGUI's result table injects a <style> element, so the query page alone also allows inline
+# styles (never inline scripts).
+CSP_QUERY_PAGE = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+
 NAV = (
     ("home.index", "Home"),
     ("search.search", "Search"),

@@ -34,6 +34,12 @@
   }
   textarea.hidden = true;
   document.querySelector("label[for=query-text]").hidden = true;
+  var button = form.querySelector("button[type=submit]");
+  if (button) { button.textContent = "Show results with labels"; }
+  var note = document.getElementById("run-note");
+  if (note) {
+    note.textContent = "The ▶ button above shows the endpoint's raw answer; this one renders it with labels at an address you can share.";
+  }
   document.documentElement.classList.add("js-enhanced");
   form.addEventListener("submit", function () {
     var current = yasgui.getTab();
