@@ -152,3 +152,36 @@ def test_links_point_to_local_pages_not_the_public_base(pages: FlaskClient) -> N
     markup = pages.get("/agent/tisagenlecleucel", headers=BROWSER).text
     assert 'href="/trial/NCT02435849"' in markup
     assert 'href="https://w3id.org/immunall/' not in markup
+
+
+def test_one_iri_of_every_kind_dereferences(pages: FlaskClient, pages_app) -> None:  # type: ignore[no-untyped-def]
+    """For each path segment under the base the data uses, one IRI gives a page and Turtle."""
+    from server.pages import data
+
+    query = """SELECT ?kind (MIN(STR(?s)) AS ?example) WHERE {
+      ?s ?p ?o . FILTER(isIRI(?s) && STRSTARTS(STR(?s), "https://w3id.org/immunall/") && !CONTAINS(STR(?s), "#"))
+      BIND(STRBEFORE(STRAFTER(STR(?s), "https://w3id.org/immunall/"), "/") AS ?kind)
+    } GROUP BY ?kind"""
+    with pages_app.test_request_context():
+        examples = {row["kind"].value: row["example"].value for row in data.run_text(query)}
+    assert {"trial", "agent", "antigen", "result", "passage", "publication", "ontology"} <= set(examples)
+    for kind, iri in examples.items():
+        path = iri.removeprefix(BASE.rstrip("/"))
+        page = pages.get(path, headers=BROWSER)
+        assert page.status_code == 200, (kind, path)
+        turtle = pages.get(path, headers={"Accept": "text/turtle"})
+        assert (URIRef(iri), None, None) in parse(turtle.data, "turtle"), (kind, path)
+
+
+def test_the_public_base_is_configurable(pages_app) -> None:  # type: ignore[no-untyped-def]
+    from server.pages import links
+
+    with pages_app.test_request_context():
+        assert links.local_path("https://w3id.org/immunall/trial/X") == "/trial/X"
+        assert links.local_path("https://example.org/elsewhere") is None
+        pages_app.config["PUBLIC_BASE"] = "http://kg.example/immunall"
+        try:
+            assert links.local_path("http://kg.example/immunall/agent/y") == "/agent/y"
+            assert links.iri_for("/agent/y") == "http://kg.example/immunall/agent/y"
+        finally:
+            pages_app.config["PUBLIC_BASE"] = BASE

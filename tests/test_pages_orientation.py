@@ -88,3 +88,11 @@ def test_charts_are_svg_without_javascript(pages: FlaskClient) -> None:
     page = pages.get("/charts/response-rates", headers=BROWSER).text
     assert "<svg" in page and "<table" in page  # the picture and its table twin
     assert pages.get("/charts?scope=bogus").status_code == 404
+
+
+def test_the_page_of_all_disagreements(pages: FlaskClient) -> None:
+    markup = pages.get("/disagreements", headers=BROWSER).text
+    computed = text_of(markup)
+    assert "COG AALL1331 · disease-free survival" in computed
+    assert "53.7%" in computed and "51.8%" in computed
+    assert 'href="/disagreements"' in pages.get("/", headers=BROWSER).text

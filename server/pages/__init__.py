@@ -71,9 +71,13 @@ def _not_found(error: NotFound) -> Response:
     return entity.not_found_page(None, words)
 
 
+PAGE_BLUEPRINTS = frozenset({"home", "entity", "search", "query_page", "charts"})
+
+
 def _page_error(error: EndpointError) -> Response:
-    """A failure behind a page (time limit, no store) as a page for browsers."""
-    if not wants_html():
+    """A failure behind a page (time limit, no store) as a page for browsers; /sparql keeps its
+    plain-text refusals."""
+    if request.blueprint not in PAGE_BLUEPRINTS or not wants_html():
         return error_response(error)
     body = render_template("error.html", status=error.status, message=str(error))
     response = Response(body, status=error.status, content_type=HTML.content_type, headers=dict(error.headers))
@@ -92,8 +96,8 @@ def _security(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     app.extensions[data.CACHE] = data.Cache(int(app.config["PAGE_CACHE_ENTRIES"]))
     for blueprint in (home.bp, entity.bp, search.bp, query_page.bp, charts.bp):
-        blueprint.register_error_handler(EndpointError, _page_error)
         app.register_blueprint(blueprint)
+    app.register_error_handler(EndpointError, _page_error)
     app.register_error_handler(entity.Missing, _missing)
     app.register_error_handler(NotFound, _not_found)
     app.after_request(_security)

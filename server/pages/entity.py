@@ -125,7 +125,7 @@ def ontology(ext: str | None = None) -> Response:
     def html() -> str:
         from server.pages import home
 
-        return render_template("ontology.html", **home.ontology_browser(iri))
+        return render_template("ontology.html", **data.cached("ontology-browser", lambda: home.ontology_browser(iri)))
 
     return _answer("/ontology", iri, chosen, html, "graph-document", graph=graph)
 

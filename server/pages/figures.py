@@ -248,9 +248,9 @@ def _sort_key(fig: Figure) -> tuple:
             fig.subgroup or "", months, fig.timepoint_text, fig.review_names, fig.node.iri)
 
 
-def load(nodes: Iterable[str]) -> tuple[list[Figure], list[Figure]]:
+def load(nodes: Iterable[str], limit: int | None = MAX_FIGURES * 4) -> tuple[list[Figure], list[Figure]]:
     """The outcome results and adverse-event observations among `nodes`, with evidence."""
-    nodes = sorted(set(nodes))[: MAX_FIGURES * 4]
+    nodes = sorted(set(nodes))[:limit]
     results = [_figure(row, "result") for row in select_nodes("results", "nodes", nodes)]
     observations = [_figure(row, "observation") for row in select_nodes("observations", "nodes", nodes)]
     results = list({f.node.iri: f for f in results}.values())
@@ -301,7 +301,12 @@ def compare(figures: list[Figure]) -> list[Comparison]:
 
 def disagreements(nodes: Iterable[str]) -> list[Disagreement]:
     """ia:Disagreement / ia:Misprint nodes concerning any of `nodes`."""
-    found = [row["disagreement"].value for row in select_nodes("disagreements", "nodes", nodes)]
+    return describe_disagreements([row["disagreement"].value
+                                   for row in select_nodes("disagreements", "nodes", nodes)])
+
+
+def describe_disagreements(found: list[str]) -> list[Disagreement]:
+    """The given ia:Disagreement / ia:Misprint nodes with their statements as figures."""
     if not found:
         return []
     statements: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
@@ -335,5 +340,6 @@ def disagreements(nodes: Iterable[str]) -> list[Disagreement]:
     return out
 
 
-__all__ = ["Comparison", "Disagreement", "Evidence", "Figure", "Text", "compare", "disagreements",
+__all__ = ["Comparison", "Disagreement", "Evidence", "Figure", "Text", "compare", "describe_disagreements",
+           "disagreements",
            "evidence", "load", "of_studies", "value"]

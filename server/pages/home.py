@@ -12,8 +12,8 @@ from flask import Blueprint, Response, abort, render_template, send_file
 
 from server.http import cacheable, conditional, etag_for
 from server.negotiation import HTML
-from server.pages import data, model
-from server.pages.present import Ref, ref
+from server.pages import data, figures, model
+from server.pages.present import Ref, natural, ref
 from server.store import get_backend
 
 bp = Blueprint("home", __name__)
@@ -59,7 +59,7 @@ class Shelf:
 
 def members(cls: str) -> list[Ref]:
     rows = data.select("members", **{"class": data.iri(cls)})
-    return sorted((ref(row["member"].value) for row in rows), key=lambda r: r.label.casefold())
+    return sorted((ref(row["member"].value) for row in rows), key=lambda r: natural(r.label))
 
 
 def _grouped(cls: str, onto: model.Ontology) -> list[tuple[str, list[Ref]]]:
@@ -101,8 +101,9 @@ def home_data() -> dict:
               [("", members(IA + "AdverseEvent"))]),
     ]
     generations = [(ref(g), products) for g, products in _generations()]
-    return {"counts": counts, "misprints": misprints, "misprint_ref": ref(IA + "Misprint"), "shelves": shelves,
-            "generations": generations}
+    differing = len(data.cached("differences", differences)["comparisons"])
+    return {"counts": counts, "misprints": misprints, "differing": differing, "misprint_ref": ref(IA + "Misprint"),
+            "shelves": shelves, "generations": generations}
 
 
 @bp.route("/", methods=["GET", "HEAD"])
@@ -154,6 +155,22 @@ def ontology_browser(iri: str) -> dict:
         })
     return {"iri": iri, "ref": ref(iri), "tree": class_tree(onto), "tables": tables,
             "class_count": len([c for c in onto.parents if c.startswith(IA)])}
+
+
+def differences() -> dict:
+    """Every figure two reviews state differently, and every curated disagreement or misprint."""
+    nodes = [row["node"].value for row in data.select("figure-nodes")]
+    results, observations = figures.load(nodes, limit=None)
+    curated = [r.iri for cls in (IA + "Disagreement", IA + "Misprint") for r in members(cls)]
+    return {"comparisons": figures.compare(results + observations),
+            "disagreements": figures.describe_disagreements(curated)}
+
+
+@bp.route("/disagreements", methods=["GET", "HEAD"])
+def disagreements() -> Response:
+    """Where the two reviews differ, across the whole graph."""
+    return _page("disagreements", lambda: render_template("disagreements.html",
+                                                          **data.cached("differences", differences)))
 
 
 @bp.route("/classes", methods=["GET", "HEAD"])

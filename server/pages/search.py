@@ -113,6 +113,14 @@ def _match(name: Name, query: str, flat: str, words: list[str]) -> int | None:
 
 
 def _kind_rank(iri: str) -> tuple[int, str]:
+    """(rank, kind name) of an IRI, remembered for the data version (the same IRIs recur)."""
+    known: dict[str, tuple[int, str]] = data.cached("search:kinds", dict)
+    if iri not in known:
+        known[iri] = _compute_kind_rank(iri)
+    return known[iri]
+
+
+def _compute_kind_rank(iri: str) -> tuple[int, str]:
     onto = model.ontology()
     classes = model.types_of(iri)
     specific = onto.most_specific(classes)
@@ -133,10 +141,14 @@ def _kind_rank(iri: str) -> tuple[int, str]:
 
 
 def find(query: str, limit: int = DEFAULT_LIMIT) -> list[Hit]:
-    """The best hit per entity, best first."""
+    """The best hit per entity, best first (remembered per data version: autocomplete repeats)."""
     query = normalise(query)[:MAX_QUERY]
     if not query:
         return []
+    return data.cached(f"search:{limit}:{query}", lambda: _find(query, limit))
+
+
+def _find(query: str, limit: int) -> list[Hit]:
     flat = compact(query)
     words = query.split()
     best: dict[str, tuple[tuple, Name, int]] = {}

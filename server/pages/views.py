@@ -19,7 +19,7 @@ from flask import current_app, url_for
 from server.pages import data, figures, model
 from server.pages.data import Term
 from server.pages.figures import Comparison, Disagreement, Evidence, Figure
-from server.pages.present import Ref, Text, ref, value
+from server.pages.present import Ref, Text, natural, ref, value
 
 IA = model.IA
 SHOWN_PER_GROUP = 50
@@ -329,7 +329,7 @@ def _passage(view: EntityView, onto: model.Ontology, incoming: set[str]) -> None
 def _class(view: EntityView, onto: model.Ontology, incoming: set[str]) -> None:
     members = [row["member"].value for row in data.select("members", **{"class": data.iri(view.iri)})]
     view.member_count = onto.counts.get(view.iri, len(members))
-    view.members = sorted((ref(m) for m in members), key=lambda r: r.label.casefold())
+    view.members = sorted((ref(m) for m in members), key=lambda r: natural(r.label))
     view.subclasses = [(ref(c), onto.counts.get(c, 0)) for c in onto.subclasses(view.iri)]
     view.property_info = {
         "Properties with this domain": [ref(p.iri) for p in onto.properties.values() if view.iri in p.domain],
@@ -357,9 +357,7 @@ def _property(view: EntityView, onto: model.Ontology, incoming: set[str]) -> Non
 
 
 def _disagreement(view: EntityView, onto: model.Ontology, incoming: set[str]) -> None:
-    view.disagreements = [d for d in figures.disagreements(
-        [t.value for g in view.outgoing for s in g.statements for t in [s.value] if isinstance(t, Ref)])
-        if d.node.iri == view.iri]
+    view.disagreements = figures.describe_disagreements([view.iri])
 
 
 def _generation(view: EntityView, onto: model.Ontology, incoming: set[str]) -> None:
