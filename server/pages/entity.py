@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template, request
 
 from server import render
-from server.http import cacheable, conditional, etag_for
+from server.http import TRUNCATED, cacheable, conditional, etag_for
 from server.negotiation import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format
 from server.pages import charts, data, links, model, search
 from server.pages.views import entity_view
@@ -73,6 +73,12 @@ def _answer(path: str, iri: str, chosen: Format, html, rdf_query: str, **params)
     else:
         answer = data.construct(rdf_query, chosen.media_type, **params)
         response = Response(answer.body, content_type=chosen.content_type)
+        if answer.truncated:  # MAX_RESULT_ROWS cut the description; say so as /sparql does
+            response.headers[TRUNCATED] = "true"
+            response.headers["Warning"] = (
+                f'199 immunall "Description truncated to {answer.count} statements (MAX_RESULT_ROWS); '
+                'query /sparql for the rest"'
+            )
     response.vary.add("Accept")
     response.headers["Link"] = alternates(path, chosen)
     return cacheable(response, generation, etag)

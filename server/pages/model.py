@@ -87,6 +87,15 @@ def local_name(iri: str) -> str:
     return tail or iri
 
 
+def natural(text: str) -> list[object]:
+    """A sort key that orders CD3 before CD19 and ignores case."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text.casefold())]
+
+
+def by_label(iri: str) -> list[object]:
+    return natural(label(iri))
+
+
 def humanise(name: str) -> str:
     """`hasCARConstruct` -> `has CAR construct`, `resultOf` -> `result of`."""
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name)
@@ -207,7 +216,7 @@ class Ontology:
         `asserted_only` leaves out defined classes (those the reasoner fills)."""
         known = [c for c in set(classes) if c in self.parents and not (asserted_only and c in self.defined)]
         implied = {a for c in known for a in self.ancestors(c)}
-        return sorted((c for c in known if c not in implied), key=label)
+        return sorted((c for c in known if c not in implied), key=by_label)
 
     def path(self, cls: str) -> list[str]:
         """One chain from a root class down to `cls` (first parent by label at each step)."""
@@ -215,7 +224,7 @@ class Ontology:
         seen = {cls}
         current = cls
         while True:
-            parents = sorted((p for p in self.parents.get(current, ()) if p not in seen), key=label)
+            parents = sorted((p for p in self.parents.get(current, ()) if p not in seen), key=by_label)
             if not parents:
                 return list(reversed(chain))
             current = parents[0]
@@ -224,10 +233,10 @@ class Ontology:
 
     def roots(self) -> list[str]:
         return sorted((c for c, parents in self.parents.items() if not parents and c.startswith(IA)),
-                      key=label)
+                      key=by_label)
 
     def subclasses(self, cls: str) -> list[str]:
-        return sorted(self.children.get(cls, ()), key=label)
+        return sorted(self.children.get(cls, ()), key=by_label)
 
 
 def _ontology() -> Ontology:

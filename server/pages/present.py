@@ -6,7 +6,6 @@ one exists) and points at the local page for IRIs under the public base.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -38,9 +37,7 @@ class Text:
     link: str | None = None  # an external address the literal names (DOI, registry id)
 
 
-def natural(text: str) -> list[object]:
-    """A sort key that orders CD3 before CD19 and is case-blind."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text.casefold())]
+natural = model.natural
 
 
 def ref(iri: str) -> Ref:
