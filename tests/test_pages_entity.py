@@ -114,3 +114,10 @@ def test_the_neighbourhood_is_drawn_with_links(pages: FlaskClient) -> None:
     markup = page(pages, "/trial/NCT02435849")
     svg = element(markup, "section", "neighbourhood")
     assert "<svg" in svg and 'href="/agent/tisagenlecleucel"' in svg
+
+
+def test_mappings_to_other_ontologies_are_links(pages: FlaskClient) -> None:
+    top = page(pages, "/ontology/Year")
+    mappings = top[: top.find('class="toc"')]
+    assert '<a href="http://purl.obolibrary.org/obo/UO_0000036" rel="external">UO:0000036</a>' in mappings
+    assert "exact match" in text_of(mappings)

@@ -74,11 +74,24 @@ PREFIXES = {
 }
 
 
+# Other vocabularies' IRIs as people cite them: UO:0000036, NCIT:C3167, MeSH:D054198, wikidata:Q12.
+EXTERNAL_CURIES = (
+    (re.compile(r"^https?://purl\.obolibrary\.org/obo/([A-Za-z][A-Za-z0-9]*)_(\w+)$"), r"\1:\2"),
+    (re.compile(r"^https?://id\.nlm\.nih\.gov/mesh/(\w+)$"), r"MeSH:\1"),
+    (re.compile(r"^https?://www\.wikidata\.org/entity/(Q\d+)$"), r"wikidata:\1"),
+    (re.compile(r"^https?://identifiers\.org/([^/]+)[/:](.+)$"), r"\1:\2"),
+    (re.compile(r"^https?://ncit\.nci\.nih\.gov/.*code=(\w+)$"), r"NCIT:\1"),
+)
+
+
 def curie(iri: str) -> str:
-    """`ia:OutcomeResult` for a known namespace, else the IRI."""
+    """`ia:OutcomeResult` for a known namespace, `UO:0000036` for an OBO term, else the IRI."""
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace) and len(iri) > len(namespace):
             return f"{prefix}:{iri[len(namespace):]}"
+    for pattern, replacement in EXTERNAL_CURIES:
+        if pattern.match(iri):
+            return pattern.sub(replacement, iri)
     return iri
 
 
