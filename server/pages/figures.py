@@ -69,6 +69,13 @@ class Figure:
         return frozenset(e.review.iri for e in self.evidence)
 
     @property
+    def title(self) -> str:
+        """`ELIANA: overall survival 63%, 3 years`: what the figure says, in one line."""
+        what = f"{self.what.label} ({self.grade.label})" if self.grade else self.what.label
+        where = [x for x in (self.timepoint_text, self.arm.label if self.arm else "", self.subgroup or "") if x]
+        return f"{self.study.label}: {what} {self.value_text}" + (f", {', '.join(where)}" if where else "")
+
+    @property
     def review_names(self) -> str:
         return ", ".join(sorted({e.review_short for e in self.evidence}))
 

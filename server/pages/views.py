@@ -295,6 +295,8 @@ def _figure_node(view: EntityView, onto: model.Ontology, incoming: set[str]) -> 
     results, observations = figures.load([view.iri])
     view.results, view.observations = results, observations
     view.figures_heading = "The figure"
+    if results or observations:
+        view.label = (results + observations)[0].title
     study = next((f.study.iri for f in results + observations), None)
     if study:
         all_results, all_observations = figures.of_studies([study])
