@@ -37,8 +37,9 @@ def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (python) is in the test extra")
-    with sync_api.sync_playwright() as playwright:
+    from playwright.sync_api import sync_playwright  # in the test extra: missing is an error, not a skip
+
+    with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield instance
         instance.close()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 
+import pytest
 from flask.testing import FlaskClient
 
 from tests.html_helpers import BROWSER, element, text_of
@@ -96,3 +98,46 @@ def test_the_page_of_all_disagreements(pages: FlaskClient) -> None:
     assert "COG AALL1331 · disease-free survival" in computed
     assert "53.7%" in computed and "51.8%" in computed
     assert 'href="/disagreements"' in pages.get("/", headers=BROWSER).text
+
+
+class _Outline(HTMLParser):
+    """Ids, h1s, landmarks, and form fields with or without a label."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.h1 = 0
+        self.tags: set[str] = set()
+        self.labelled: set[str] = set()
+        self.fields: list[str] = []
+        self.lang = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        self.tags.add(tag)
+        if values.get("id"):
+            self.ids.append(values["id"] or "")
+        if tag == "h1":
+            self.h1 += 1
+        if tag == "html":
+            self.lang = values.get("lang")
+        if tag == "label" and values.get("for"):
+            self.labelled.add(values["for"] or "")
+        if tag in ("input", "textarea", "select") and values.get("type") != "hidden":
+            self.fields.append(values.get("id") or "")
+
+
+@pytest.mark.parametrize("path", ["/", "/trial/NCT02435849", "/agent/tisagenlecleucel", "/antigen/CD19",
+                                  "/search?q=CD19", "/query?example=03-eliana-outcomes", "/charts", "/ontology",
+                                  "/downloads", "/disagreements", "/passage/glasser2023-29095-29523",
+                                  "/ontology/OutcomeResult", "/trial/NO-SUCH-TRIAL"])
+def test_pages_are_well_formed_and_labelled(pages: FlaskClient, path: str) -> None:
+    outline = _Outline()
+    outline.feed(pages.get(path, headers=BROWSER).text)
+    assert outline.lang == "en"
+    assert outline.h1 == 1, path
+    assert {"header", "nav", "main", "footer"} <= outline.tags, path
+    duplicates = {i for i in outline.ids if outline.ids.count(i) > 1}
+    assert not duplicates, (path, duplicates)
+    unlabelled = [f for f in outline.fields if f not in outline.labelled]
+    assert not unlabelled, (path, unlabelled)

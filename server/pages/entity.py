@@ -152,7 +152,7 @@ def named_graph(name: str) -> Response:
     not_modified = conditional(generation, etag)
     if not_modified is not None:
         return not_modified
-    query = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }} LIMIT 100"
+    query = data.bind(data.load_query("link-graph"), {"graph": data.iri(iri)})
     body = render_template("graph.html", iri=iri, name=bare, size=size, query=query)
     return cacheable(Response(body, content_type=HTML.content_type), generation, etag)
 

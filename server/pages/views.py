@@ -12,7 +12,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urlencode
 
 from flask import current_app, url_for
 
@@ -205,8 +204,8 @@ def _build(iri: str) -> EntityView | None:
     in_rows = [(r["p"].value, r["s"], r.get("g")) for r in inc]
     _header(view, out_rows, onto)
     view.outgoing = _groups(out_rows)
-    more = {prop: query_link(
-        f"SELECT ?subject WHERE {{ ?subject <{prop}> <{iri}> }} ORDER BY ?subject") for prop, _, _ in in_rows}
+    more = {prop: query_link(data.bind(data.load_query("link-subjects"), {"property": data.iri(prop), "this": this}))
+            for prop in {prop for prop, _, _ in in_rows}}
     view.incoming = _groups(in_rows, more)
     _parts(view, out_rows)
     found = figures.evidence([iri])
@@ -432,4 +431,4 @@ def search_link(text: str) -> str:
     return url_for("search.search", **{"q": text})
 
 
-__all__ = ["EntityView", "entity_view", "excerpt", "query_link", "search_link", "urlencode"]
+__all__ = ["EntityView", "entity_view", "excerpt", "query_link", "search_link"]
