@@ -69,3 +69,13 @@ def test_json_by_accept_and_limits(pages: FlaskClient) -> None:
     assert len(response.json["results"]) == 3
     assert hits(pages, "") == []
     assert hits(pages, "zzzz-no-such-thing") == []
+
+
+def test_what_people_type_is_escaped(pages: FlaskClient) -> None:
+    attack = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
+    for path in ("/search", "/query"):
+        key = "q" if path == "/search" else "query"
+        markup = pages.get(path, query_string={key: attack}, headers=BROWSER).text
+        assert "<script>alert(1)</script>" not in markup and "<img src=x" not in markup
+    missing = pages.get("/trial/%3Cscript%3Ealert(1)%3C%2Fscript%3E", headers=BROWSER)
+    assert missing.status_code == 404 and "<script>alert(1)" not in missing.text
