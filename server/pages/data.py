@@ -31,7 +31,7 @@ from server.store import get_backend
 
 QUERIES = Path(__file__).resolve().parents[1] / "queries" / "pages"
 CACHE = "immunall.pages.cache"
-PAGE_ROWS = 20_000  # page queries are bounded by design; this only guards against surprises
+PAGE_ROWS = 500_000  # whole-graph queries (labels, types, names) read every row; this only guards against surprises
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMERIC = {XSD + name for name in ("integer", "decimal", "double", "float", "int", "long",
