@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kg.ids import BASE
 from kg.settings import get_settings
 
 HERE = Path(__file__).resolve().parent
@@ -121,6 +122,30 @@ SETTINGS: tuple[Setting, ...] = (
         _bool,
         "Start the query processes when the app is created instead of on the first query "
         "(the gunicorn config turns this on).",
+    ),
+    Setting(
+        "PUBLIC_BASE",
+        "IMMUNALL_PUBLIC_BASE",
+        lambda: BASE,
+        str,
+        "Base of the IRIs in the data; it maps to this app's root, so <base>trial/X is served at "
+        "/trial/X and every page links to local URLs.",
+    ),
+    Setting(
+        "CORPUS_PATH",
+        "IMMUNALL_CORPUS_PATH",
+        lambda: get_settings().corpus,
+        Path,
+        "Folder of the reviews (sources.tsv + texts); only used for short excerpts of passages "
+        "from reviews the graph marks CC BY; without it, pages show offsets and sections only.",
+    ),
+    Setting(
+        "PAGE_CACHE_ENTRIES",
+        "IMMUNALL_PAGE_CACHE_ENTRIES",
+        lambda: 1024,
+        int,
+        "Page data (query answers behind the HTML pages) kept per data version; an external "
+        "endpoint's entries expire after CACHE_MAX_AGE seconds instead.",
     ),
 )
 

@@ -1,0 +1,117 @@
+"""The web pages: browsing the graph in a browser, with the same IRIs a linked-data client follows.
+
+Blueprints, one module per family of routes:
+  home.py        /, /classes, /downloads, /downloads/<name>
+  entity.py      /<kind>/<id>, /ontology, /ontology/<Term>, /graph/<name> (HTML and RDF twins)
+  search.py      /search, /search.json
+  query_page.py  /query
+  charts.py      /charts, /charts/response-rates, /charts/adverse-events, /charts/neighbourhood.svg
+Shared parts: data.py (named queries through the backend, cached per data version), model.py (labels,
+types, class and property hierarchy, publications), present.py (links with labels, numbers),
+figures.py (n-ary figures with evidence and disagreements), views.py (what an entity page shows).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, render_template, request
+from werkzeug.exceptions import NotFound
+
+from server.errors import EndpointError
+from server.http import error_response
+from server.negotiation import HTML, Format, best_match
+from server.pages import charts, data, entity, home, links, present, query_page, search
+
+PLAIN = Format("text/plain", ("text",))
+
+# Scripts and styles come only from this app (the vendored YASGUI included); no inline script.
+CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+# YASGUI's result table injects a <style> element, so the query page alone also allows inline
+# styles (never inline scripts).
+CSP_QUERY_PAGE = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+
+NAV = (
+    ("home.index", "Home"),
+    ("search.search", "Search"),
+    ("entity.ontology", "Ontology"),
+    ("query_page.query", "Query"),
+    ("charts.index", "Charts"),
+    ("home.downloads", "Downloads"),
+)
+
+
+def wants_html() -> bool:
+    return best_match(request.headers.get("Accept"), (HTML, PLAIN)) is HTML
+
+
+def _missing(error: entity.Missing) -> Response:
+    if wants_html():
+        return entity.not_found_page(error.iri, error.words)
+    response = Response(f"Not Found: the graph says nothing about <{error.iri}>.\n", status=404,
+                        mimetype="text/plain")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _not_found(error: NotFound) -> Response:
+    if request.path.startswith(("/sparql", "/.well-known", "/static")) or not wants_html():
+        return error_response(error)
+    words = request.path.strip("/").split("/")[-1].replace("-", " ").replace("_", " ")
+    return entity.not_found_page(None, words)
+
+
+PAGE_BLUEPRINTS = frozenset({"home", "entity", "search", "query_page", "charts"})
+
+
+def _page_error(error: EndpointError) -> Response:
+    """A failure behind a page (time limit, no store) as a page for browsers; /sparql keeps its
+    plain-text refusals."""
+    if request.blueprint not in PAGE_BLUEPRINTS or not wants_html():
+        return error_response(error)
+    body = render_template("error.html", status=error.status, message=str(error))
+    response = Response(body, status=error.status, content_type=HTML.content_type, headers=dict(error.headers))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _security(response: Response) -> Response:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[data.CACHE] = data.Cache(int(app.config["PAGE_CACHE_ENTRIES"]))
+    for blueprint in (home.bp, entity.bp, search.bp, query_page.bp, charts.bp):
+        app.register_blueprint(blueprint)
+    app.register_error_handler(EndpointError, _page_error)
+    app.register_error_handler(entity.Missing, _missing)
+    app.register_error_handler(NotFound, _not_found)
+    app.after_request(_security)
+    app.jinja_env.globals.update(nav=NAV, local_path=links.local_path)
+    app.jinja_env.filters["number"] = present.number
+    app.jinja_env.filters["filesize"] = _filesize
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+
+def _filesize(size: int) -> str:
+    value = float(size)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} bytes"

@@ -1,0 +1,219 @@
+"""The pages' access to the data: named .rq files run through the backend, answers as Python values.
+
+Every page query goes through `server.store.get_backend()`, so the pages work the same over the
+embedded store and over an external SPARQL endpoint. Parameters are written into the query text
+as SPARQL terms serialized by pyoxigraph (`$name` in the .rq file), never by string formatting
+of user input. Answers are cached per data version (`Cache`): the store is read-only, so a
+version's answers never change; an external endpoint has no version, so its entries expire.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pyoxigraph as ox
+from flask import current_app
+
+from server.evaluate import QueryJob
+from server.negotiation import JSON, TURTLE
+from server.results import Answer
+from server.store import get_backend
+
+QUERIES = Path(__file__).resolve().parents[1] / "queries" / "pages"
+CACHE = "immunall.pages.cache"
+PAGE_ROWS = 500_000  # whole-graph queries (labels, types, names) read every row; this only guards against surprises
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+NUMERIC = {XSD + name for name in ("integer", "decimal", "double", "float", "int", "long",
+                                   "nonNegativeInteger", "positiveInteger", "short")}
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One RDF term from a SPARQL JSON answer."""
+
+    value: str
+    kind: str  # "uri", "literal" or "bnode"
+    datatype: str | None = None
+    lang: str | None = None
+
+    @property
+    def is_iri(self) -> bool:
+        return self.kind == "uri"
+
+    @property
+    def is_literal(self) -> bool:
+        return self.kind == "literal"
+
+    @property
+    def number(self) -> Decimal | None:
+        if self.kind != "literal" or self.datatype not in NUMERIC:
+            return None
+        try:
+            return Decimal(self.value)
+        except InvalidOperation:
+            return None
+
+    def __str__(self) -> str:
+        return self.value
+
+
+Row = dict[str, Term]
+
+
+@cache
+def load_query(name: str) -> str:
+    """The text of queries/pages/<name>.rq."""
+    return (QUERIES / f"{name}.rq").read_text(encoding="utf-8")
+
+
+Param = ox.NamedNode | ox.Literal | int | Iterable[ox.NamedNode]
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def sparql_term(value: Param) -> str:
+    """A parameter as SPARQL text; a list becomes space-separated terms (for VALUES)."""
+    if isinstance(value, ox.NamedNode | ox.Literal):
+        return str(value)
+    if isinstance(value, bool):
+        raise TypeError("booleans are not query parameters")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Iterable) and not isinstance(value, str | bytes):
+        parts = []
+        for item in value:
+            if not isinstance(item, ox.NamedNode):
+                raise TypeError(f"a list parameter holds IRIs only, not {item!r}")
+            parts.append(str(item))
+        return " ".join(parts)
+    raise TypeError(f"unsupported query parameter {value!r}")
+
+
+def bind(text: str, params: dict[str, Param]) -> str:
+    """Replace each `$name` with its parameter; every `$name` in the text must be given."""
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in params:
+            raise KeyError(f"query parameter ${name} is not bound")
+        return sparql_term(params[name])
+
+    return _PARAM.sub(replace, text)
+
+
+def iri(value: str) -> ox.NamedNode:
+    """An IRI parameter; raises ValueError on text that is not an IRI."""
+    return ox.NamedNode(value)
+
+
+class Cache:
+    """A bounded LRU of computed page data, keyed by data version."""
+
+    def __init__(self, entries: int) -> None:
+        self._entries = max(1, entries)
+        self._lock = threading.Lock()
+        self._data: OrderedDict[tuple[str, str], Any] = OrderedDict()
+
+    def get(self, version: str, key: str, compute: Callable[[], T]) -> T:
+        with self._lock:
+            if (version, key) in self._data:
+                self._data.move_to_end((version, key))
+                return self._data[(version, key)]
+        value = compute()  # outside the lock: a slow query must not block other pages
+        with self._lock:
+            self._data[(version, key)] = value
+            self._data.move_to_end((version, key))
+            while len(self._data) > self._entries:
+                self._data.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+
+def data_version() -> str:
+    """What identifies the data being served: the build version, else a time bucket (remote)."""
+    generation = get_backend().generation()
+    if generation.version:
+        return generation.version
+    if generation.path is not None:
+        return str(generation.path)
+    return f"remote-{int(time.time() // max(1, int(current_app.config['CACHE_MAX_AGE'])))}"
+
+
+def cached(key: str, compute: Callable[[], T]) -> T:
+    """`compute()` once per data version and key."""
+    return current_app.extensions[CACHE].get(data_version(), key, compute)
+
+
+def _job(text: str, timeout: float | None = None) -> QueryJob:
+    return QueryJob(
+        query=text,
+        solutions_media_type=JSON.media_type,
+        graph_media_type=TURTLE.media_type,
+        max_rows=PAGE_ROWS,
+        timeout=timeout or float(current_app.config["QUERY_TIMEOUT"]),
+    )
+
+
+def _term(raw: dict[str, str]) -> Term:
+    kind = raw["type"]
+    if kind == "typed-literal":
+        kind = "literal"
+    return Term(raw["value"], kind, raw.get("datatype"), raw.get("xml:lang"))
+
+
+def parse_solutions(body: bytes) -> list[Row]:
+    """SPARQL JSON results to rows of Terms (unbound variables are absent)."""
+    data = json.loads(body)
+    if "boolean" in data:
+        raise ValueError("expected solutions, got a boolean answer")
+    return [
+        {name: _term(value) for name, value in binding.items()}
+        for binding in data["results"]["bindings"]
+    ]
+
+
+def run_text(text: str) -> list[Row]:
+    """Run SELECT text (not cached)."""
+    return parse_solutions(get_backend().run(_job(text)).body)
+
+
+def select(name: str, **params: Param) -> list[Row]:
+    """Rows of queries/pages/<name>.rq with `params` bound, cached per data version."""
+    text = bind(load_query(name), params)
+    return cached(f"select:{text}", lambda: run_text(text))
+
+
+def ask(name: str, **params: Param) -> bool:
+    text = bind(load_query(name), params)
+
+    def compute() -> bool:
+        return bool(json.loads(get_backend().run(_job(text)).body)["boolean"])
+
+    return cached(f"ask:{text}", compute)
+
+
+def construct(name: str, media_type: str, **params: Param) -> Answer:
+    """A CONSTRUCT answer serialized as `media_type` (an RDF media type pyoxigraph writes)."""
+    text = bind(load_query(name), params)
+    job = QueryJob(
+        query=text,
+        solutions_media_type=JSON.media_type,
+        graph_media_type=media_type,
+        max_rows=int(current_app.config["MAX_RESULT_ROWS"]),
+        timeout=float(current_app.config["QUERY_TIMEOUT"]),
+    )
+    return cached(f"construct:{media_type}:{text}", lambda: get_backend().run(job))

@@ -1,0 +1,352 @@
+"""Figures with their evidence: outcome results and adverse-event observations as table rows.
+
+Each n-ary node becomes a `Figure`: what was measured, in which study, arm, subgroup and at which
+timepoint, the value as printed (relation, range, unit, CI, p, n), and its `Evidence`: the review,
+section or table, character span, and the numbered references the review cites there. Figures of
+the same study, measure, arm, subgroup and timepoint stated by different reviews are compared;
+when their values differ the pages say so (`Comparison`), as they do for curated ia:Disagreement
+and ia:Misprint nodes (`Disagreement`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from server.pages import data, model
+from server.pages.data import Row, Term
+from server.pages.present import Ref, Text, number, ref, value
+
+IA = model.IA
+MONTHS = {IA + "Year": Decimal(12), IA + "Month": Decimal(1), IA + "Week": Decimal(12) / Decimal("52.1775"),
+          IA + "Day": Decimal(12) / Decimal("365.25")}
+PERCENT = IA + "Percent"
+MAX_FIGURES = 500  # per table; more are counted and left to the query page
+
+
+@dataclass
+class Citation:
+    number: str | None
+    publication: Ref | None
+    short: str
+    full: str
+
+
+@dataclass
+class Evidence:
+    passage: Ref
+    review: Ref
+    review_short: str
+    section: str
+    start: int
+    end: int
+    citations: list[Citation] = field(default_factory=list)
+
+
+@dataclass
+class Figure:
+    node: Ref
+    kind: str  # "result" or "observation"
+    study: Ref
+    what: Ref  # the measure or the adverse event
+    grade: Ref | None
+    value: Decimal | None
+    value_text: str
+    timepoint_text: str
+    timepoint_key: str | None
+    timepoint_months: Decimal | None
+    arm: Ref | None
+    subgroup: str | None
+    details: list[str]
+    evidence: list[Evidence] = field(default_factory=list)
+    primary: list[Citation] = field(default_factory=list)
+    comparison: str | None = None  # id of the Comparison this figure differs in
+
+    @property
+    def reviews(self) -> frozenset[str]:
+        return frozenset(e.review.iri for e in self.evidence)
+
+    @property
+    def title(self) -> str:
+        """`ELIANA: overall survival 63%, 3 years`: what the figure says, in one line."""
+        what = f"{self.what.label} ({self.grade.label})" if self.grade else self.what.label
+        where = [x for x in (self.timepoint_text, self.arm.label if self.arm else "", self.subgroup or "") if x]
+        return f"{self.study.label}: {what} {self.value_text}" + (f", {', '.join(where)}" if where else "")
+
+    @property
+    def review_names(self) -> str:
+        return ", ".join(sorted({e.review_short for e in self.evidence}))
+
+
+@dataclass
+class Comparison:
+    id: str
+    title: str
+    figures: list[Figure]
+
+
+@dataclass
+class Disagreement:
+    node: Ref
+    kind: str  # "disagreement" or "misprint"
+    aspect: str | None
+    notes: list[str]
+    concerns: list[Ref]
+    statements: list[Figure]
+    other_statements: list[Ref]
+    printed: str | None
+    likely: str | None
+    evidence: list[Evidence]
+
+
+def _iris(values: Iterable[str]) -> list:
+    return [data.iri(v) for v in sorted(set(values))]
+
+
+def _chunks(items: list[str], size: int = 200) -> Iterable[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def select_nodes(name: str, param: str, nodes: Iterable[str]) -> list[Row]:
+    """`name`.rq run over `nodes` in chunks (VALUES lists stay small)."""
+    rows: list[Row] = []
+    for chunk in _chunks(sorted(set(nodes))):
+        rows += data.select(name, **{param: _iris(chunk)})
+    return rows
+
+
+# ---- evidence -----------------------------------------------------------------------------------
+
+def _citation(publication_iri: str | None, num: str | None) -> Citation:
+    if publication_iri is None:
+        return Citation(num, None, f"reference {num}" if num else "reference", "")
+    pub = model.publication(publication_iri)
+    return Citation(num, ref(publication_iri), pub.short, pub.citation)
+
+
+def evidence(nodes: Iterable[str]) -> dict[str, tuple[list[Evidence], list[Citation]]]:
+    """Per node: its passages with their cited references, and primary sources not among those."""
+    passages: dict[str, dict[str, Evidence]] = defaultdict(dict)
+    primaries: dict[str, set[str]] = defaultdict(set)
+    for row in select_nodes("evidence", "nodes", nodes):
+        node = row["node"].value
+        if "primary" in row:
+            primaries[node].add(row["primary"].value)
+            continue
+        passage = row["passage"].value
+        found = passages[node].get(passage)
+        if found is None:
+            review = row["document"].value
+            found = Evidence(ref(passage), ref(review), model.publication(review).short,
+                             row["section"].value, int(row["start"].value), int(row["end"].value))
+            passages[node][passage] = found
+        if "reference" in row:
+            cited = row["cited"].value if "cited" in row else None
+            num = row["number"].value if "number" in row else None
+            if all(c.number != num or (c.publication and c.publication.iri) != cited for c in found.citations):
+                found.citations.append(_citation(cited, num))
+    out: dict[str, tuple[list[Evidence], list[Citation]]] = {}
+    for node in set(passages) | set(primaries):
+        items = sorted(passages[node].values(), key=lambda e: (e.review_short, e.start))
+        for item in items:
+            item.citations.sort(key=lambda c: int(c.number) if c.number and c.number.isdigit() else 0)
+        covered = {c.publication.iri for e in items for c in e.citations if c.publication}
+        extra = [_citation(p, None) for p in sorted(primaries[node] - covered)]
+        out[node] = (items, extra)
+    return out
+
+
+# ---- figures -------------------------------------------------------------------------------------
+
+def _unit_text(unit: str | None, amount: Decimal | None) -> str:
+    if unit is None or unit == PERCENT:
+        return "%" if unit == PERCENT else ""
+    name = model.label(unit)
+    if amount is not None and amount != 1 and not name.endswith("s"):
+        name += "s"
+    return " " + name
+
+
+def _timepoint(row: Row) -> tuple[str, str | None, Decimal | None]:
+    """Display text, comparison key and months of a figure's timepoint."""
+    label_text = row["timepointLabel"].value if "timepointLabel" in row else ""
+    if "timepoint" not in row or row["timepoint"].number is None:
+        return label_text, (f"label:{label_text.casefold()}" if label_text else None), None
+    amount = row["timepoint"].number
+    unit = row["timepointUnit"].value if "timepointUnit" in row else None
+    text = f"{number(amount)}{_unit_text(unit, amount)}".strip()
+    if label_text:
+        text = label_text if text.casefold() in label_text.casefold() else f"{text} ({label_text})"
+    if unit in MONTHS:
+        months = (amount * MONTHS[unit]).quantize(Decimal("0.1"))
+        return text, f"months:{months}", months
+    return text, f"{number(amount)} {unit}", None
+
+
+def _value_text(row: Row) -> tuple[Decimal | None, str]:
+    val = row["value"].number if "value" in row else None
+    unit = row["unit"].value if "unit" in row else None
+    if val is None:
+        if "numerator" in row:
+            count = row["numerator"].value
+            of = f" of {row['denominator'].value}" if "denominator" in row else ""
+            return None, f"{count}{of} patients"
+        return None, "—"
+    relation = row["valueRelation"].value.strip() + " " if "valueRelation" in row else ""
+    upper = row["valueUpper"].number if "valueUpper" in row else None
+    unit_text = _unit_text(unit, upper if upper is not None else val)
+    if upper is not None:
+        return val, f"{relation}{number(val)}–{number(upper)}{unit_text}"
+    return val, f"{relation}{number(val)}{unit_text}"
+
+
+def _details(row: Row) -> list[str]:
+    out: list[str] = []
+    if "ciLower" in row and "ciUpper" in row:
+        level = f"{number(row['ciLevel'].value)}% " if "ciLevel" in row else ""
+        out.append(f"{level}CI {number(row['ciLower'].value)}–{number(row['ciUpper'].value)}")
+    if "plusMinus" in row:
+        out.append(f"± {number(row['plusMinus'].value)}")
+    if "pValue" in row:
+        relation = row["pValueRelation"].value if "pValueRelation" in row else "="
+        out.append(f"p {relation} {number(row['pValue'].value)}")
+    if "numerator" in row and "denominator" in row and "value" in row:
+        out.append(f"{row['numerator'].value}/{row['denominator'].value}")
+    elif "denominator" in row:
+        label_text = f" ({row['denominatorLabel'].value})" if "denominatorLabel" in row else ""
+        out.append(f"N = {row['denominator'].value}{label_text}")
+    if "statistic" in row and row["statistic"].value not in (IA + "Rate", IA + "Count"):
+        out.append(model.label(row["statistic"].value))
+    if "gradingSystem" in row:
+        out.append(model.label(row["gradingSystem"].value))
+    if "printed" in row:
+        out.append(f"printed as “{row['printed'].value}”")
+    return out
+
+
+def _figure(row: Row, kind: str) -> Figure:
+    val, text = _value_text(row)
+    tp_text, tp_key, tp_months = _timepoint(row)
+    what = row["measure"] if kind == "result" else row["event"]
+    return Figure(
+        node=ref(row["node"].value),
+        kind=kind,
+        study=ref(row["study"].value),
+        what=ref(what.value),
+        grade=ref(row["grade"].value) if "grade" in row else None,
+        value=val,
+        value_text=text,
+        timepoint_text=tp_text,
+        timepoint_key=tp_key,
+        timepoint_months=tp_months,
+        arm=ref(row["arm"].value) if "arm" in row else None,
+        subgroup=row["subgroup"].value if "subgroup" in row else None,
+        details=_details(row),
+    )
+
+
+def _sort_key(fig: Figure) -> tuple:
+    months = fig.timepoint_months if fig.timepoint_months is not None else Decimal(10**6)
+    return (fig.study.label.casefold(), fig.what.label.casefold(),
+            fig.grade.label if fig.grade else "", fig.arm.label if fig.arm else "",
+            fig.subgroup or "", months, fig.timepoint_text, fig.review_names, fig.node.iri)
+
+
+def load(nodes: Iterable[str], limit: int | None = MAX_FIGURES * 4) -> tuple[list[Figure], list[Figure]]:
+    """The outcome results and adverse-event observations among `nodes`, with evidence."""
+    nodes = sorted(set(nodes))[:limit]
+    results = [_figure(row, "result") for row in select_nodes("results", "nodes", nodes)]
+    observations = [_figure(row, "observation") for row in select_nodes("observations", "nodes", nodes)]
+    results = list({f.node.iri: f for f in results}.values())
+    observations = list({f.node.iri: f for f in observations}.values())
+    found = evidence([f.node.iri for f in results + observations])
+    for fig in results + observations:
+        fig.evidence, fig.primary = found.get(fig.node.iri, ([], []))
+    results.sort(key=_sort_key)
+    observations.sort(key=_sort_key)
+    return results, observations
+
+
+def of_studies(studies: Iterable[str]) -> tuple[list[Figure], list[Figure]]:
+    nodes = [row["node"].value for row in select_nodes("figures", "studies", studies)]
+    return load(nodes)
+
+
+def compare(figures: list[Figure]) -> list[Comparison]:
+    """Groups of figures for the same thing from different reviews whose values differ."""
+    groups: dict[tuple, list[Figure]] = defaultdict(list)
+    for fig in figures:
+        if len(fig.reviews) != 1:
+            continue  # a node both reviews support is one statement, not two
+        key = (fig.kind, fig.study.iri, fig.what.iri, fig.grade.iri if fig.grade else None,
+               fig.arm.iri if fig.arm else None, (fig.subgroup or "").strip().casefold(),
+               fig.timepoint_key)
+        groups[key].append(fig)
+    out: list[Comparison] = []
+    for members in groups.values():
+        reviews = {r for f in members for r in f.reviews}
+        values = {f.value_text for f in members}
+        if len(reviews) < 2 or len(values) < 2:
+            continue
+        first = members[0]
+        ident = "differ-" + first.node.iri.rsplit("/", 1)[-1]
+        parts = [first.study.label, first.what.label]
+        parts += [first.grade.label] if first.grade else []
+        parts += [first.arm.label] if first.arm else []
+        parts += [first.subgroup] if first.subgroup else []
+        parts += [first.timepoint_text] if first.timepoint_text else []
+        for fig in members:
+            fig.comparison = ident
+        out.append(Comparison(ident, " · ".join(parts), sorted(members, key=lambda f: f.review_names)))
+    return sorted(out, key=lambda c: c.title)
+
+
+# ---- curated disagreements -----------------------------------------------------------------------
+
+def disagreements(nodes: Iterable[str]) -> list[Disagreement]:
+    """ia:Disagreement / ia:Misprint nodes concerning any of `nodes`."""
+    return describe_disagreements([row["disagreement"].value
+                                   for row in select_nodes("disagreements", "nodes", nodes)])
+
+
+def describe_disagreements(found: list[str]) -> list[Disagreement]:
+    """The given ia:Disagreement / ia:Misprint nodes with their statements as figures."""
+    if not found:
+        return []
+    statements: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
+    for row in select_nodes("statements", "nodes", found):
+        statements[row["s"].value][row["p"].value].append(row["o"])
+    conflicting = {t.value for node in found for t in statements[node].get(IA + "conflictingStatement", [])
+                   if t.is_iri}
+    results, observations = load(conflicting)
+    as_figure = {f.node.iri: f for f in results + observations}
+    proofs = evidence(found)
+    out: list[Disagreement] = []
+    for node in sorted(found):
+        props = statements[node]
+        kinds = {t.value for t in props.get(model.RDF + "type", [])}
+        texts = [t.value for p in (model.RDFS + "comment", IA + "curatorNote", IA + "aspect")
+                 for t in props.get(p, []) if p != IA + "aspect"]
+        stated = [t.value for t in props.get(IA + "conflictingStatement", []) if t.is_iri]
+        out.append(Disagreement(
+            node=ref(node),
+            kind="misprint" if IA + "Misprint" in kinds else "disagreement",
+            aspect=next((t.value for t in props.get(IA + "aspect", [])), None),
+            notes=texts,
+            concerns=[ref(t.value) for t in props.get(IA + "concerns", []) + props.get(IA + "flaggedNode", [])
+                      if t.is_iri],
+            statements=[as_figure[s] for s in stated if s in as_figure],
+            other_statements=[ref(s) for s in stated if s not in as_figure],
+            printed=next((t.value for t in props.get(IA + "printedValue", [])), None),
+            likely=next((t.value for t in props.get(IA + "likelyMeant", [])), None),
+            evidence=proofs.get(node, ([], []))[0],
+        ))
+    return out
+
+
+__all__ = ["Comparison", "Disagreement", "Evidence", "Figure", "Text", "compare", "describe_disagreements",
+           "disagreements",
+           "evidence", "load", "of_studies", "value"]
