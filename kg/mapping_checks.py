@@ -58,8 +58,8 @@ def check_molecules(mappings: list[Mapping], built: Built) -> None:
             continue
         row_kind = _molecule_kind(m)
         if kind == "gene" and row_kind == "protein" or kind in PROTEIN_KINDS and row_kind == "gene":
-            raise m.error(f"{m.curie} is a {row_kind} id ({m.row.where}) but {m.subject_label} is a {kind} record: "
-                          f"use the {'gene' if kind == 'gene' else 'protein'} rows")
+            raise m.error(f"{m.curie} is a {row_kind} id ({m.row.where}) but {m.subject_label} is a record of kind "
+                          f"{kind}: use the {'gene' if kind == 'gene' else 'protein'} rows")
 
 
 def _molecule_kind(m: Mapping) -> str | None:
@@ -84,8 +84,9 @@ def check_clusters(result: MappingSet) -> None:
         records = {id(record) for _, record in hits}
         if len(records) > 1:
             (first, a), (second, b) = hits[0], next(h for h in hits if h[1] is not hits[0][1])
-            raise second.error(f"{second.subject_label} is an exactMatch of {first.curie} and {second.curie}, "
-                               f"which belong to different concepts ({a.file}:{a.line} and {b.file}:{b.line})")
+            raise second.error(f"{second.subject_label} is an exactMatch of {first.curie} ({_where(first)}) and "
+                               f"{second.curie}, which belong to different concepts "
+                               f"({a.file}:{a.line} and {b.file}:{b.line})")
 
 
 def check_guards(result: MappingSet) -> None:
@@ -102,11 +103,12 @@ def check_guards(result: MappingSet) -> None:
 
 
 def check_all(result: MappingSet, built: Built) -> None:
+    """The specific diagnoses first: a gene id on an antigen also gives it two NCIt ids."""
     check_patterns(result.mappings)
-    check_unique(result.mappings)
     check_molecules(result.mappings, built)
-    check_clusters(result)
     check_guards(result)
+    check_clusters(result)
+    check_unique(result.mappings)
 
 
 def _where(m: Mapping) -> str:
