@@ -18,7 +18,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from flask import Flask
 
     from server import config as settings
-    from server import http, render, sparql, store, void
+    from server import downloads, http, prefixes, render, sparql, store, void
     from server.stats import StatsCache
 
     app = Flask(__name__)
@@ -31,6 +31,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions[render.STATS] = StatsCache()
     app.register_blueprint(sparql.bp)
     app.register_blueprint(void.bp)
+    app.register_blueprint(downloads.bp)
+    prefixes.init_app(app)
     return app
 
 
