@@ -24,7 +24,8 @@ from kg.pipeline import Outcome
 from kg.settings import Settings
 from server import close_app, create_app
 from server.federation import check_services
-from tests.server_fixtures import LiveServer
+
+pytest_plugins = ["tests.server_fixtures"]
 
 MONDO = "http://purl.obolibrary.org/obo/MONDO_"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -176,21 +177,18 @@ def test_immunall_joins_its_links_with_labels_and_parents_from_the_other_endpoin
     }
 
 
-def test_the_other_endpoint_joins_its_terms_with_immunall_entities(make_app, mondo: str) -> None:
-    live = LiveServer(make_app())
-    try:
-        query = PREFIXES + """
-            SELECT ?mondo ?entity ?label WHERE {
-              ?mondo rdfs:label ?mondoLabel .
-              SERVICE <ENDPOINT> { ?entity skos:exactMatch ?mondo ; rdfs:label ?label }
-            }""".replace("ENDPOINT", live.endpoint)
-        response = requests.post(mondo, data=query.encode("utf-8"), timeout=30, headers={
-            "Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
-        assert response.status_code == 200, response.text
-        rows = {(r["mondo"]["value"].removeprefix(MONDO), r["entity"]["value"].removeprefix(IMMUNALL),
-                 r["label"]["value"]) for r in response.json()["results"]["bindings"]}
-    finally:
-        live.stop()
+def test_the_other_endpoint_joins_its_terms_with_immunall_entities(make_app, start_server, mondo: str) -> None:
+    live = start_server(make_app())
+    query = PREFIXES + """
+        SELECT ?mondo ?entity ?label WHERE {
+          ?mondo rdfs:label ?mondoLabel .
+          SERVICE <ENDPOINT> { ?entity skos:exactMatch ?mondo ; rdfs:label ?label }
+        }""".replace("ENDPOINT", live.endpoint)
+    response = requests.post(mondo, data=query.encode("utf-8"), timeout=30, headers={
+        "Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
+    assert response.status_code == 200, response.text
+    rows = {(r["mondo"]["value"].removeprefix(MONDO), r["entity"]["value"].removeprefix(IMMUNALL),
+             r["label"]["value"]) for r in response.json()["results"]["bindings"]}
     assert rows == {
         ("0004967", "disease/ALL", "acute lymphoblastic leukemia"),
         ("0004963", "disease/T-ALL", "T-cell acute lymphoblastic leukemia"),
