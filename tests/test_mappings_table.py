@@ -170,3 +170,14 @@ def test_trial_registrations_confirmed_by_the_table_are_high_confidence(mappings
         assert (mint("trial", trial), SKOS.exactMatch, target) in mappings
         (node,) = mappings.subjects(OWL.annotatedTarget, target)
         assert float(mappings.value(node, SSSOM.confidence)) == 0.95
+
+
+def test_immunall_mappings_lists_what_is_left_out(capsys: pytest.CaptureFixture[str]) -> None:
+    from kg.cli import main
+
+    assert main(["mappings"]) == 0
+    out = capsys.readouterr().out
+    assert '"links":' in out
+    assert "no entity yet: IL6 (cytokine driving CRS; tocilizumab acts on its receptor)" in out
+    assert "skipped uniprot:P01848 of TRAC" in out
+    assert "trial not in the graph: NCT01626495" in out
