@@ -92,6 +92,7 @@ def run(settings: Settings, *, load: bool = True, progress: Progress = lambda _:
         outcome.built = build_graphs(ontology, facts, corpus)
     with _step(outcome, "link", progress):
         outcome.mappings = link(settings, ontology, facts, outcome.built)
+        mappings = mapping_graph(outcome.mappings.mappings)
         counts = outcome.mappings.counts()
         progress(f"{counts['links']} links to other vocabularies; left out: {counts['labels_without_entity']} "
                  f"labels without an entity yet, {counts['rows_skipped']} rows skipped, "
@@ -104,7 +105,7 @@ def run(settings: Settings, *, load: bool = True, progress: Progress = lambda _:
         "asserted": outcome.built.asserted,
         "inferred": outcome.reasoned.inferred,
         "provenance": outcome.built.provenance,
-        "mappings": mapping_graph(outcome.mappings.mappings),
+        "mappings": mappings,
     }
     with _step(outcome, "validate", progress):
         union = Graph()
