@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import curies
 from flask import Flask
 
 from server.store import get_backend
+
+if TYPE_CHECKING:  # curies (pydantic) costs half a second to import: only when first needed
+    import curies
 
 FILE = "prefixes.json"
 _lock = threading.Lock()
@@ -33,6 +35,8 @@ def converter(generation: Path | None) -> curies.Converter:
 
 
 def _load(generation: Path | None) -> tuple[curies.Converter, list[dict[str, Any]]]:
+    import curies
+
     path = generation / FILE if generation is not None else None
     key = str(path) if path is not None and path.is_file() else "computed"
     with _lock:
