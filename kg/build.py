@@ -57,6 +57,17 @@ DISAGREEMENT_TYPES = {"disagreement": ("disagreement", IA.Disagreement),
                       "misprint": ("misprint", IA.Misprint)}
 
 
+def kinds_in_folder(folder: str) -> tuple[str, ...]:
+    """The IRI kinds the records of a facts folder may mint into."""
+    if folder == "agents":
+        return ("agent", "procedure", "regimen")
+    if folder == "molecules":
+        return ("antigen", "gene", "domain")
+    if folder == "disagreements":
+        return ("disagreement", "misprint")
+    return (FOLDER_KIND[folder],)
+
+
 class Vocabulary:
     """What the ontology declares: classes with their superclasses, and named individuals."""
 
@@ -95,6 +106,11 @@ class Built:
     provenance: Graph
     passages: int = 0
     counts: dict[str, int] = field(default_factory=dict)
+    iris: dict[tuple[str, str], URIRef] = field(default_factory=dict)  # (IRI kind, id) -> IRI
+
+    def find(self, folder: str, rid: str) -> URIRef | None:
+        """The IRI of record `rid` of a facts folder, whatever IRI kind it minted into."""
+        return next((self.iris[(k, rid)] for k in kinds_in_folder(folder) if (k, rid) in self.iris), None)
 
 
 class Builder:
@@ -177,7 +193,7 @@ class Builder:
             subject = self.iris[(kind, str(record["id"]))]
             self.convert(folder, record, subject)
             counts[folder] = counts.get(folder, 0) + 1
-        return Built(self.asserted, self.provenance, len(self.passages), counts)
+        return Built(self.asserted, self.provenance, len(self.passages), counts, dict(self.iris))
 
     def convert(self, folder: str, record: Located, subject: URIRef) -> None:
         fields = SCHEMA[folder]
@@ -357,7 +373,7 @@ class Builder:
             folder, _, rid = str(raw).partition("/")
             if folder not in SCHEMA or not rid:
                 raise record.error(name, f"{raw!r}: refer to any record as 'folder/id'")
-            kinds = self.kinds_in_folder(folder)
+            kinds = kinds_in_folder(folder)
         elif ref_type == "arm":
             study = record.get("study")
             rid, kinds = f"{study}.{raw}", ("arm",)
@@ -367,15 +383,6 @@ class Builder:
             if (kind, rid) in self.iris:
                 return self.iris[(kind, rid)]
         raise record.error(name, f"no {ref_type} with id {raw!r}")
-
-    def kinds_in_folder(self, folder: str) -> tuple[str, ...]:
-        if folder == "agents":
-            return ("agent", "procedure", "regimen")
-        if folder == "molecules":
-            return ("antigen", "gene", "domain")
-        if folder == "disagreements":
-            return ("disagreement", "misprint")
-        return (FOLDER_KIND[folder],)
 
     # ---- nested structures ---------------------------------------------------------------------
     def nested(self, parent: Located, name: str, item: object, fields: list[Field],

@@ -47,6 +47,8 @@ def _pipeline(settings: Settings, load: bool) -> int:
         "provenance": len(built.provenance), "passages": built.passages,
         "records": built.counts, "seconds": {k: round(v, 2) for k, v in outcome.timings.items()},
     }
+    if outcome.mappings is not None:
+        summary["mappings"] = outcome.mappings.counts()
     if outcome.generation:
         summary["store"] = str(outcome.generation.path)
         summary["version"] = outcome.generation.version
@@ -111,6 +113,29 @@ QUERY_FORMATS = {
     "turtle": "text/turtle", "ntriples": "application/n-triples",
     "jsonld": "application/ld+json", "rdfxml": "application/rdf+xml",
 }
+
+
+def cmd_mappings(args: argparse.Namespace, settings: Settings) -> int:
+    """Links per vocabulary, predicate and confidence, then every reference row left out and why."""
+    from rdflib import Graph
+
+    from kg.build import build_graphs
+    from kg.corpus import Corpus
+    from kg.facts import load_facts
+    from kg.pipeline import link
+    from kg.schema import KINDS
+
+    try:
+        ontology = Graph().parse(settings.ontology, format="turtle")
+        facts = load_facts(settings.facts, KINDS)
+        result = link(settings, ontology, facts, build_graphs(ontology, facts, Corpus(settings.corpus)))
+    except FactError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return ERROR
+    print(json.dumps(result.counts(), indent=2))
+    for line in result.report.lines():
+        print(line)
+    return OK
 
 
 def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
@@ -200,6 +225,7 @@ def parser() -> argparse.ArgumentParser:
     query.add_argument("--file", "-f", help="read the query from a .rq file")
     query.add_argument("--format", choices=sorted(QUERY_FORMATS), default="json")
     sub.add_parser("stats", help="counts of the built store")
+    sub.add_parser("mappings", help="links to other vocabularies, and the reference rows left out and why")
     sub.add_parser("coverage", help="names in the reviews that the graph lacks, with where they occur")
     locate = sub.add_parser("locate", help="offsets of a phrase in a review, for curators")
     locate.add_argument("doc", help="review id, e.g. glasser2023")
@@ -209,7 +235,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 COMMANDS = {"build": cmd_build, "validate": cmd_validate, "serve": cmd_serve, "query": cmd_query,
-            "stats": cmd_stats, "locate": cmd_locate, "coverage": cmd_coverage}
+            "stats": cmd_stats, "locate": cmd_locate, "coverage": cmd_coverage, "mappings": cmd_mappings}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -91,12 +91,19 @@ class FactSet:
         return self.records.get(kind, [])
 
 
-def load_facts(folder: Path, kinds: list[str]) -> FactSet:
-    """Every `<kind>/*.yaml` under `folder`, in a stable order; unknown folders are errors."""
+# Folders of the facts tree that another loader reads: the mapping crosswalk (kg/mappings.py).
+OTHER_FOLDERS = ("mappings",)
+
+
+def load_facts(folder: Path, kinds: list[str], others: tuple[str, ...] = OTHER_FOLDERS) -> FactSet:
+    """Every `<kind>/*.yaml` under `folder`, in a stable order; unknown folders are errors.
+
+    `others` are folders another loader reads, skipped here.
+    """
     if not folder.is_dir():
         raise FactError(folder, None, None, "facts folder not found")
     for child in sorted(folder.iterdir()):
-        if child.is_dir() and child.name not in kinds:
+        if child.is_dir() and child.name not in kinds and child.name not in others:
             raise FactError(child, None, None, f"unknown kind of fact; expected one of {kinds}")
     records: dict[str, list[Located]] = {}
     for kind in kinds:

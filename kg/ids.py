@@ -24,6 +24,7 @@ GRAPH = {
     "asserted": URIRef(BASE + "graph/asserted"),
     "inferred": URIRef(BASE + "graph/inferred"),
     "provenance": URIRef(BASE + "graph/provenance"),
+    "mappings": URIRef(BASE + "graph/mappings"),
 }
 
 # URL path segment for each kind of instance the facts mint.
@@ -58,6 +59,7 @@ KINDS = {
     "profile": "ae-profile",
     "misprint": "misprint",
     "regimen": "regimen",
+    "mapping": "mapping",
 }
 
 SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")

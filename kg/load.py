@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,14 +20,18 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
 from kg.ids import GRAPH
+from kg.prefixes import turtle_prefixes
 
 DUMPS = {
-    "immunall.nq": "N-Quads, one named graph per layer (ontology, asserted, inferred, provenance)",
+    "immunall.nq": "N-Quads, one named graph per layer (ontology, asserted, inferred, provenance, mappings)",
     "immunall.trig": "TriG, the same dataset",
     "immunall.ttl": "Turtle, the union of all graphs",
     "immunall.jsonld": "JSON-LD, the dataset with its named graphs",
     "ontology.owl": "the ontology alone as RDF/XML, for Protege and other OWL tools",
     "ontology.ttl": "the ontology alone as Turtle",
+    "mappings.sssom.tsv": "SSSOM mapping set: every link to another vocabulary, with justification and confidence",
+    "prefixes.json": "the prefix map (bioregistry's CURIE prefixes and IRI bases) as a curies extended prefix map",
+    "context.jsonld": "the same prefixes as a JSON-LD 1.1 context",
 }
 KEEP_GENERATIONS = 2
 
@@ -51,8 +56,12 @@ def nquads(layers: dict[str, Graph]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def write_generation(stores: Path, layers: dict[str, Graph], ontology: Graph) -> Generation:
-    """Write the store and dumps of a new generation (not yet live)."""
+def write_generation(stores: Path, layers: dict[str, Graph], ontology: Graph,
+                     extra: Callable[[str], dict[str, bytes]] | None = None) -> Generation:
+    """Write the store and dumps of a new generation (not yet live).
+
+    `extra` gives further files (name -> bytes) for the data version, e.g. the SSSOM mapping set.
+    """
     data = nquads(layers)
     version = hashlib.sha256(data).hexdigest()[:16]
     stores.mkdir(parents=True, exist_ok=True)
@@ -68,13 +77,18 @@ def write_generation(stores: Path, layers: dict[str, Graph], ontology: Graph) ->
         str(GRAPH[name]): sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(str(GRAPH[name]))))
         for name in layers
     }
-    store.dump(str(staging / "immunall.trig"), format=ox.RdfFormat.TRIG)
+    names = turtle_prefixes()
+    store.dump(str(staging / "immunall.trig"), format=ox.RdfFormat.TRIG, prefixes=names)
     store.dump(str(staging / "immunall.jsonld"), format=ox.RdfFormat.JSON_LD)
     union = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
-    ox.serialize(union, str(staging / "immunall.ttl"), format=ox.RdfFormat.TURTLE)
+    ox.serialize(union, str(staging / "immunall.ttl"), format=ox.RdfFormat.TURTLE, prefixes=names)
     del store  # closes the store before it is moved
+    for prefix, iri in names.items():
+        ontology.bind(prefix, iri, override=True, replace=True)
     ontology.serialize(staging / "ontology.owl", format="xml")
     ontology.serialize(staging / "ontology.ttl", format="turtle")
+    for name, content in (extra(version) if extra else {}).items():
+        (staging / name).write_bytes(content)
     triples = sum(graphs.values())
     built = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     info = {"version": version, "built": built, "triples": triples, "graphs": graphs,
@@ -95,6 +109,8 @@ def switch(dist: Path, generation: Generation) -> None:
     temp.symlink_to(generation.path.relative_to(dist), target_is_directory=True)
     os.replace(temp, current)
     for name in [*DUMPS, "build.json"]:
+        if not (generation.path / name).exists():
+            continue
         link = dist / name
         tmp = dist / f".{name}.{os.getpid()}"
         if tmp.is_symlink() or tmp.exists():

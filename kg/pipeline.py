@@ -6,6 +6,7 @@ benchmark can show where the time goes.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,13 +14,20 @@ from dataclasses import dataclass, field
 
 from rdflib import Graph
 
+from kg import prefixes
 from kg.build import Built, build_graphs
 from kg.corpus import Corpus
-from kg.facts import load_facts
+from kg.facts import FactSet, load_facts
 from kg.load import Generation, switch, write_generation
+from kg.mapping_checks import check_all
+from kg.mapping_rdf import mapping_graph
+from kg.mappings import FOLDER as MAPPINGS
+from kg.mappings import MappingSet, ontology_alignments, resolve
 from kg.reason import Reasoned, run_hermit
+from kg.reference import read_reference
 from kg.schema import KINDS
 from kg.settings import Settings
+from kg.sssom import sssom_tsv
 from kg.validate import PreparedQueryGraph, Report, load_shapes, validate_graph
 
 Progress = Callable[[str], None]
@@ -36,6 +44,7 @@ class NotConforming(Exception):
 @dataclass
 class Outcome:
     built: Built | None = None
+    mappings: MappingSet | None = None
     reasoned: Reasoned | None = None
     report: Report | None = None
     generation: Generation | None = None
@@ -51,6 +60,25 @@ def _step(outcome: Outcome, name: str, progress: Progress) -> Iterator[None]:
     progress(f"{name} done in {outcome.timings[name]:.2f} s")
 
 
+def link(settings: Settings, ontology: Graph, facts: FactSet, built: Built) -> MappingSet:
+    """The mappings to other vocabularies, checked; raises FactError naming the crosswalk line."""
+    result = resolve(settings.facts / MAPPINGS, read_reference(settings.reference), facts, built, ontology)
+    check_all(result, built)
+    return result
+
+
+def linked_data_files(result: MappingSet, ontology: Graph) -> Callable[[str], dict[str, bytes]]:
+    """The files beside the dumps for linked-data consumers: SSSOM, the prefix map, the context."""
+    def files(version: str) -> dict[str, bytes]:
+        everything = result.mappings + ontology_alignments(ontology)
+        return {
+            "mappings.sssom.tsv": sssom_tsv(everything, version).encode("utf-8"),
+            "prefixes.json": (json.dumps(prefixes.extended_prefix_map(), indent=2) + "\n").encode("utf-8"),
+            "context.jsonld": (json.dumps(prefixes.jsonld_context(), indent=2) + "\n").encode("utf-8"),
+        }
+    return files
+
+
 def run(settings: Settings, *, load: bool = True, progress: Progress = lambda _: None) -> Outcome:
     """Build, reason and validate; with `load`, also write a generation and switch to it.
 
@@ -62,6 +90,14 @@ def run(settings: Settings, *, load: bool = True, progress: Progress = lambda _:
         facts = load_facts(settings.facts, KINDS)
         corpus = Corpus(settings.corpus)
         outcome.built = build_graphs(ontology, facts, corpus)
+    with _step(outcome, "link", progress):
+        outcome.mappings = link(settings, ontology, facts, outcome.built)
+        mappings = mapping_graph(outcome.mappings.mappings)
+        counts = outcome.mappings.counts()
+        progress(f"{counts['links']} links to other vocabularies; left out: {counts['labels_without_entity']} "
+                 f"labels without an entity yet, {counts['rows_skipped']} rows skipped, "
+                 f"{counts['rows_not_reviewed']} rows not reviewed, {counts['trials_not_in_graph']} trials "
+                 "not in the graph (`immunall mappings` lists them)")
     with _step(outcome, "reason", progress):
         outcome.reasoned = run_hermit(ontology, outcome.built.asserted, settings.reasoner_timeout)
     layers = {
@@ -69,6 +105,7 @@ def run(settings: Settings, *, load: bool = True, progress: Progress = lambda _:
         "asserted": outcome.built.asserted,
         "inferred": outcome.reasoned.inferred,
         "provenance": outcome.built.provenance,
+        "mappings": mappings,
     }
     with _step(outcome, "validate", progress):
         union = PreparedQueryGraph()
@@ -79,6 +116,7 @@ def run(settings: Settings, *, load: bool = True, progress: Progress = lambda _:
         raise NotConforming(outcome.report)
     if load:
         with _step(outcome, "load", progress):
-            outcome.generation = write_generation(settings.stores, layers, ontology)
+            outcome.generation = write_generation(settings.stores, layers, ontology,
+                                                  linked_data_files(outcome.mappings, ontology))
             switch(settings.dist, outcome.generation)
     return outcome

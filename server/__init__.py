@@ -18,7 +18,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from flask import Flask
 
     from server import config as settings
-    from server import http, pages, render, sparql, store, void
+    from server import downloads, http, pages, prefixes, render, sparql, store, void
     from server.stats import StatsCache
 
     app = Flask(__name__)
@@ -32,6 +32,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(sparql.bp)
     app.register_blueprint(void.bp)
     pages.init_app(app)
+    app.register_blueprint(downloads.bp)
+    prefixes.init_app(app)
     return app
 
 

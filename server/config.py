@@ -38,6 +38,10 @@ def _bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _urls(value: str) -> tuple[str, ...]:
+    return tuple(part for part in value.replace(",", " ").split() if part)
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting(
         "STORE_PATH",
@@ -54,6 +58,15 @@ SETTINGS: tuple[Setting, ...] = (
         _optional_str,
         "URL of an external SPARQL 1.1 endpoint; when set, queries go there instead of the "
         "embedded store.",
+    ),
+    Setting(
+        "SERVICE_ALLOW",
+        "IMMUNALL_SERVICE_ALLOW",
+        lambda: (),
+        _urls,
+        "SPARQL endpoints a query may call with SERVICE (federated query), as exact URLs "
+        "separated by spaces or commas; empty (the default) refuses every SERVICE. Any other "
+        "SERVICE, or one whose endpoint is a variable, gets 400 naming it.",
     ),
     Setting(
         "QUERY_TIMEOUT",
@@ -158,6 +171,7 @@ def load(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         values[setting.name] = setting.parse(raw) if raw is not None else setting.default()
     values.update(overrides or {})
     for setting in SETTINGS:
-        if isinstance(values[setting.name], str) and setting.parse is Path:
-            values[setting.name] = Path(values[setting.name])
+        if isinstance(values[setting.name], str) and setting.parse in (Path, _urls):
+            values[setting.name] = setting.parse(values[setting.name])
+    values["SERVICE_ALLOW"] = tuple(values["SERVICE_ALLOW"])
     return values

@@ -7,7 +7,7 @@ in every RDF format the endpoint offers.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -42,6 +42,7 @@ PREFIXES = {
     "sh": SH,
     "schema": SCHEMA,
     "owl": OWL,
+    "skos": "http://www.w3.org/2004/02/skos/core#",
 }
 
 TITLE = "ImmunALL"
@@ -59,6 +60,7 @@ class Site:
     void: str
     version: str | None = None
     built: datetime | None = None
+    service_allow: tuple[str, ...] = ()  # endpoints SERVICE may call
 
     @property
     def dataset(self) -> str:
@@ -104,6 +106,8 @@ def service_description(site: Site, stats: Stats) -> list[ox.Triple]:
         ox.Triple(service, _n(SD + "resultFormat"), _n(format_iri(fmt)))
         for fmt in (*SOLUTIONS, *GRAPH)
     ]
+    if site.service_allow:
+        out.append(ox.Triple(service, _n(SD + "feature"), _n(SD + "BasicFederatedQuery")))
     default = ox.BlankNode("defaultGraph")
     out += [ox.Triple(dataset, _n(SD + "defaultGraph"), default), _a(default, SD + "Graph")]
     if "triples" in stats.dataset:
@@ -136,10 +140,58 @@ def example_queries(folder: Path) -> list[tuple[str, str, str]]:
 _SHACL_FORM = {"SELECT": "select", "CONSTRUCT": "construct", "ASK": "ask", "DESCRIBE": "describe"}
 
 
+Vocabulary = Callable[[str], tuple[str, str] | None]  # target IRI -> (prefix, IRI base)
+BIOREGISTRY = "https://bioregistry.io/registry/"
+
+
+def linksets(site: Site, stats: Stats, vocabulary: Vocabulary) -> list[ox.Triple]:
+    """One void:Linkset per target vocabulary (with a subset per link predicate), with counts.
+
+    The target dataset is named by its bioregistry entry, so linksets of different datasets
+    that point at the same vocabulary name the same target.
+    """
+    dataset = _n(site.dataset)
+    grouped: dict[tuple[str, str], dict[str, int]] = {}
+    for predicate, target, triples in stats.links:
+        found = vocabulary(target)
+        if found is not None:
+            per_predicate = grouped.setdefault(found, {})
+            per_predicate[predicate] = per_predicate.get(predicate, 0) + triples
+    out: list[ox.Triple] = []
+    for (prefix, base), per_predicate in sorted(grouped.items()):
+        linkset, other = _n(f"{site.void}#links-{prefix}"), _n(BIOREGISTRY + prefix.lower())
+        out += [
+            ox.Triple(dataset, _n(VOID + "subset"), linkset),
+            _a(linkset, VOID + "Linkset"),
+            ox.Triple(linkset, _n(DCT + "title"), ox.Literal(f"{TITLE} links to {prefix}")),
+            ox.Triple(linkset, _n(VOID + "subjectsTarget"), dataset),
+            ox.Triple(linkset, _n(VOID + "objectsTarget"), other),
+            ox.Triple(linkset, _n(VOID + "target"), dataset),
+            ox.Triple(linkset, _n(VOID + "target"), other),
+            ox.Triple(linkset, _n(VOID + "triples"), _int(sum(per_predicate.values()))),
+            _a(other, VOID + "Dataset"),
+            ox.Triple(other, _n(DCT + "title"), ox.Literal(prefix)),
+            ox.Triple(other, _n(VOID + "uriSpace"), ox.Literal(base)),
+        ]
+        for predicate, triples in sorted(per_predicate.items()):
+            local = predicate.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+            part = _n(f"{site.void}#links-{prefix}-{local}")
+            out += [
+                ox.Triple(linkset, _n(VOID + "linkPredicate"), _n(predicate)),
+                ox.Triple(linkset, _n(VOID + "subset"), part),
+                _a(part, VOID + "Linkset"),
+                ox.Triple(part, _n(VOID + "linkPredicate"), _n(predicate)),
+                ox.Triple(part, _n(VOID + "subjectsTarget"), dataset),
+                ox.Triple(part, _n(VOID + "objectsTarget"), other),
+                ox.Triple(part, _n(VOID + "triples"), _int(triples)),
+            ]
+    return out
+
+
 def void_description(
-    site: Site, stats: Stats, examples: list[tuple[str, str, str]]
+    site: Site, stats: Stats, examples: list[tuple[str, str, str]], vocabulary: Vocabulary | None = None
 ) -> list[ox.Triple]:
-    """void:Dataset with counts, one subset per named graph, example resources and queries."""
+    """void:Dataset with counts, one subset per named graph, linksets, example resources and queries."""
     doc, dataset = _n(site.void), _n(site.dataset)
     out = [
         _a(doc, VOID + "DatasetDescription"),
@@ -173,6 +225,8 @@ def void_description(
             ox.Triple(subset, _n(VOID + "sparqlEndpoint"), _n(site.endpoint)),
             *_counts(subset, counts),
         ]
+    if vocabulary is not None:
+        out += linksets(site, stats, vocabulary)
     for name, comment, text in examples:
         form = _SHACL_FORM.get(sketch(text).form or "", "select")
         example = _n(f"{site.void}#example-{name}")

@@ -47,6 +47,7 @@ def site(generation: Generation) -> describe.Site:
         void=url_for("void.void", _external=True),
         version=generation.version,
         built=generation.built,
+        service_allow=tuple(current_app.config["SERVICE_ALLOW"]),
     )
 
 

@@ -1,8 +1,9 @@
 """/sparql: the SPARQL 1.1 Protocol query operation, read-only.
 
 GET ?query=, POST form-encoded, POST application/sparql-query. No query: the service
-description (or a small HTML page for a browser). Updates are refused, SERVICE is refused, the
-time limit stops the query process, the row cap is announced in headers.
+description (or a small HTML page for a browser). Updates are refused, SERVICE runs only to the
+endpoints on the allow-list (server/federation.py), the time limit stops the query process, the
+row cap is announced in headers.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from flask import Blueprint, current_app, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from server import describe, render
-from server.errors import ReadOnly, Refused, TooLarge
+from server.errors import ReadOnly, TooLarge
 from server.evaluate import QueryJob
+from server.federation import check_services
 from server.http import conditional, etag_for
 from server.negotiation import (
     DESCRIPTION,
@@ -58,8 +60,7 @@ def endpoint():
     shape = sketch(operation.query)
     if shape.is_update:
         raise ReadOnly("This request sent an update where a query belongs.")
-    if shape.uses_service:
-        raise Refused("SERVICE (federated query) is not available on this endpoint.")
+    check_services(operation.query, current_app.config["SERVICE_ALLOW"])
     solutions, graph = _formats(shape.form)
     backend = get_backend()
     generation = backend.generation()

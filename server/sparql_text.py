@@ -3,9 +3,10 @@
 The endpoint must decide some things before evaluation: which media types can answer (a SELECT
 and a CONSTRUCT negotiate differently), whether the text is an update (refused with a read-only
 message rather than a parse error), whether the query names its own dataset with FROM (then the
-union default graph must not be forced on it), and whether it calls SERVICE (refused: the
-embedded engine would fetch any URL). A small lexer that skips comments, IRIs and strings is
-enough for these questions; the real parser still judges the syntax.
+union default graph must not be forced on it), and which SERVICE endpoints it calls (the embedded
+engine would fetch any URL; server/federation.py checks them against the allow-list). A small
+lexer that skips comments, IRIs and strings is enough for these questions; the real parser still
+judges the syntax.
 """
 
 from __future__ import annotations
@@ -22,11 +23,11 @@ _TOKEN = re.compile(
     r"""
     (?P<space>\s+)
   | (?P<comment>\#[^\n]*)
-  | (?P<iri><[^<>"{}|^`\\\s]*>)
+  | (?P<iri><(?:[^<>"{}|^`\\\s]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
   | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
               |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
   | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]*)
-  | (?P<word>[^\s{}()\[\]<>"'?$,;.\#]+(?:\.[^\s{}()\[\]<>"'?$,;.\#]+)*)
+  | (?P<word>(?:[^\s{}()\[\]<>"'?$,;.\#\\]|\\.)+(?:\.(?:[^\s{}()\[\]<>"'?$,;.\#\\]|\\.)+)*)
   | (?P<open>\{)
   | (?P<close>\})
   | (?P<other>.)
@@ -52,19 +53,77 @@ class Sketch:
         return self.form in {"CONSTRUCT", "DESCRIBE"}
 
 
+def _tokens(text: str) -> list[tuple[str, str]]:
+    """(kind, text) of every token but spaces and comments."""
+    return [(m.lastgroup or "other", m.group()) for m in _TOKEN.finditer(text)
+            if m.lastgroup not in ("space", "comment")]
+
+
 def _keywords(text: str) -> list[tuple[str, int]]:
     """Bare keywords (no colon, so not prefixed names) with the brace depth they occur at."""
     found: list[tuple[str, int]] = []
     depth = 0
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup
+    for kind, token in _tokens(text):
         if kind == "open":
             depth += 1
         elif kind == "close":
             depth = max(0, depth - 1)
-        elif kind == "word" and ":" not in match.group():
-            found.append((match.group().upper(), depth))
+        elif kind == "word" and ":" not in token:
+            found.append((token.upper(), depth))
     return found
+
+
+@dataclass(frozen=True)
+class ServiceTarget:
+    """What follows a SERVICE keyword: an IRI (escapes decoded, prefixed names expanded), a
+    variable, or something this lexer cannot resolve (`kind` other)."""
+
+    kind: str  # iri, var, other
+    value: str
+
+
+_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def _unescape(iri: str) -> str | None:
+    decoded = _UCHAR.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), iri)
+    return None if "\\" in decoded else decoded
+
+
+def service_targets(text: str) -> list[ServiceTarget]:
+    """The endpoint of every SERVICE clause, in order; never raises."""
+    tokens = _tokens(text.lstrip("\ufeff"))
+    prefixes: dict[str, str] = {}
+    targets: list[ServiceTarget] = []
+    for index, (kind, token) in enumerate(tokens):
+        if kind != "word" or ":" in token:
+            continue
+        word = token.upper()
+        following = tokens[index + 1: index + 3]
+        if word == "PREFIX" and len(following) == 2 and following[0][1].endswith(":") and following[1][0] == "iri":
+            prefixes[following[0][1][:-1]] = following[1][1][1:-1]
+        if word != "SERVICE":
+            continue
+        rest = tokens[index + 1:]
+        if rest and rest[0][0] == "word" and rest[0][1].upper() == "SILENT":
+            rest = rest[1:]
+        targets.append(_target(rest[0] if rest else ("other", ""), prefixes))
+    return targets
+
+
+def _target(token: tuple[str, str], prefixes: dict[str, str]) -> ServiceTarget:
+    kind, value = token
+    if kind == "var":
+        return ServiceTarget("var", value)
+    if kind == "iri":
+        iri = _unescape(value[1:-1])
+        return ServiceTarget("iri", iri) if iri is not None else ServiceTarget("other", value)
+    if kind == "word" and ":" in value and "\\" not in value:
+        prefix, _, local = value.partition(":")
+        namespace = _unescape(prefixes[prefix]) if prefix in prefixes else None
+        if namespace is not None:
+            return ServiceTarget("iri", namespace + local)
+    return ServiceTarget("other", value)
 
 
 def sketch(text: str) -> Sketch:

@@ -34,6 +34,7 @@ class Stats:
     dataset: dict[str, int]
     graphs: dict[str, dict[str, int]]  # graph IRI -> counts
     examples: tuple[str, ...] = field(default=())
+    links: tuple[tuple[str, str, int], ...] = field(default=())  # (predicate, target IRI, triples)
 
 
 def _rows(backend: Backend, name: str, timeout: float) -> list[dict[str, Any]]:
@@ -57,7 +58,9 @@ def compute(backend: Backend, timeout: float) -> Stats:
     dataset_rows = _rows(backend, "void-dataset", timeout)
     graphs = {row["graph"]["value"]: _counts(row) for row in _rows(backend, "void-graphs", timeout)}
     examples = tuple(row["resource"]["value"] for row in _rows(backend, "void-examples", timeout))
-    return Stats(_counts(dataset_rows[0]) if dataset_rows else {}, graphs, examples)
+    links = tuple((row["predicate"]["value"], row["target"]["value"], int(row["triples"]["value"]))
+                  for row in _rows(backend, "void-linksets", timeout))
+    return Stats(_counts(dataset_rows[0]) if dataset_rows else {}, graphs, examples, links)
 
 
 class StatsCache:

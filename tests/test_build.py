@@ -37,7 +37,7 @@ def test_graph_conforms_to_shapes(build: Outcome) -> None:
     assert build.report.conforms, build.report.lines()
 
 
-def test_dumps_hold_the_four_named_graphs(dataset: Dataset) -> None:
+def test_dumps_hold_the_five_named_graphs(dataset: Dataset) -> None:
     names = {str(g.identifier) for g in dataset.graphs() if len(g)}
     assert {str(iri) for iri in GRAPH.values()} <= names
 
@@ -45,7 +45,10 @@ def test_dumps_hold_the_four_named_graphs(dataset: Dataset) -> None:
 def test_every_dump_is_written_and_parses(settings: Settings, build: Outcome) -> None:
     formats = {"immunall.nq": "nquads", "immunall.trig": "trig", "immunall.ttl": "turtle",
                "immunall.jsonld": "json-ld", "ontology.owl": "xml", "ontology.ttl": "turtle"}
-    assert set(formats) == set(DUMPS)
+    other = {"mappings.sssom.tsv", "prefixes.json", "context.jsonld"}  # tests/test_mappings_*.py read them
+    assert set(formats) | other == set(DUMPS)
+    for name in other:
+        assert (settings.dist / name).is_file(), name
     for name, fmt in formats.items():
         path = settings.dist / name
         assert path.is_file(), name

@@ -44,6 +44,10 @@ DUMPS = {
     "ontology.owl": ("application/rdf+xml", "the ontology alone as RDF/XML (Protégé and other OWL tools)"),
     "ontology.ttl": ("text/turtle", "the ontology alone as Turtle"),
     "build.json": ("application/json", "version, build time and triple counts"),
+    "mappings.sssom.tsv": ("text/tab-separated-values",
+                           "SSSOM: every link to another vocabulary, with justification and confidence"),
+    "prefixes.json": ("application/json", "the prefix map (bioregistry) as a curies extended prefix map"),
+    "context.jsonld": ("application/ld+json", "the same prefixes as a JSON-LD 1.1 context"),
 }
 
 
