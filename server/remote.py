@@ -15,10 +15,16 @@ against real servers (tests/test_virtuoso.py runs them against Virtuoso 7.2):
   dataset" and works the same on any server.
 - An ASK answered as bindings counts as a boolean. Virtuoso 7.2 answers ASK with one variable
   `__ASK_RETVAL`: one row holding 1 for true, no rows for false.
+
+A remote server may also cut answers with its own row limit (Virtuoso's `ResultSetMaxRows`,
+10 000 in Debian's virtuoso.ini). Virtuoso says so for SELECT with `X-SPARQL-MaxRows`, which
+marks the answer truncated here too (also when the result has exactly that many rows); it cuts
+CONSTRUCT and DESCRIBE without a word, so its limit must stay above MAX_RESULT_ROWS.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Sequence
 
@@ -46,6 +52,7 @@ ACCEPT_FOR_FORM = {
 }
 ANY_ACCEPT = f"{RESULTS_ACCEPT}, {GRAPH_ACCEPT}"  # form unknown: let the remote decide
 MAX_REMOTE_BYTES = 256 * 1024 * 1024
+REMOTE_CUT_HEADER = "X-SPARQL-MaxRows"  # Virtuoso: the answer hit its ResultSetMaxRows
 TRUE_VALUES = frozenset({"1", "true"})
 
 
@@ -66,7 +73,11 @@ class RemoteBackend:
         return Generation()
 
     def run(self, job: QueryJob) -> Answer:
-        body, media_type = self._fetch(job)
+        body, media_type, remote_cut = self._fetch(job)
+        answer = self._answer(job, body, media_type)
+        return dataclasses.replace(answer, truncated=True) if remote_cut else answer
+
+    def _answer(self, job: QueryJob, body: bytes, media_type: str) -> Answer:
         results_syntax = _results_syntax(media_type)
         if results_syntax is not None:
             try:
@@ -101,7 +112,8 @@ class RemoteBackend:
             ("named-graph-uri", iri) for iri in self.graphs
         ]
 
-    def _fetch(self, job: QueryJob) -> tuple[bytes, str]:
+    def _fetch(self, job: QueryJob) -> tuple[bytes, str, bool]:
+        """The body, its media type, and whether the remote says it cut the answer."""
         deadline = time.monotonic() + job.timeout
         form = [("query", job.query), *self.dataset(job)]
         accept = ACCEPT_FOR_FORM.get(job.form or "", ANY_ACCEPT)
@@ -138,7 +150,8 @@ class RemoteBackend:
             raise QueryTimeout(f"{self.endpoint}: {text.strip()}")
         if response.status_code != 200:
             raise RemoteFailure(f"{self.endpoint} answered {response.status_code}: {text[:500]}")
-        return body, response.headers.get("Content-Type", "")
+        cut = REMOTE_CUT_HEADER in response.headers
+        return body, response.headers.get("Content-Type", ""), cut
 
     def close(self) -> None:
         self._session.close()
