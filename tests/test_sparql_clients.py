@@ -106,14 +106,18 @@ def test_sparqlwrapper_graph_formats(live, build_info, fmt, parse_as, query):
         assert len(graph) == build_info["graphs"][f"{IA}graph/asserted"]
 
 
-def test_sparqlwrapper_ntriples_by_accept(live, build_info):
-    client = wrapper(live.endpoint, CONSTRUCT, TURTLE)
+@pytest.mark.parametrize("query", [CONSTRUCT, DESCRIBE])
+def test_sparqlwrapper_ntriples_by_accept(live, build_info, query):
+    client = wrapper(live.endpoint, query, TURTLE)
     client.setOnlyConneg(True)  # no format= parameter: the Accept header decides
     client.addCustomHttpHeader("Accept", "application/n-triples")
     response = client.query().response
     assert response.headers["Content-Type"].startswith("application/n-triples")
     graph = rdflib.Graph().parse(data=response.read(), format="nt")
-    assert len(graph) == build_info["graphs"][f"{IA}graph/asserted"]
+    subject = rdflib.URIRef(f"{IA}agent/tisagenlecleucel")
+    assert (subject, rdflib.RDFS.label, rdflib.Literal("tisagenlecleucel", lang="en")) in graph
+    if query == CONSTRUCT:
+        assert len(graph) == build_info["graphs"][f"{IA}graph/asserted"]
 
 
 def test_sparqlwrapper_malformed_query(live):
@@ -146,6 +150,43 @@ def test_rdflib_sparqlstore(live, build_info):
 def test_rdflib_sparqlstore_json(live):
     graph = rdflib.Graph(store=SPARQLStore(query_endpoint=live.endpoint, returnFormat="json"))
     assert [str(row.label) for row in graph.query(LABELS)] == EXPECTED_LABELS
+
+
+# returnFormat -> (the Accept header SPARQLStore sends, the format the endpoint answers with)
+STORE_SOLUTIONS = {"xml": "application/sparql-results+xml", "json": "application/sparql-results+json",
+                   "csv": "text/csv", "tsv": "text/tab-separated-values"}
+STORE_GRAPHS = {"turtle": "text/turtle", "nt": "application/n-triples", "json-ld": "application/ld+json",
+                "application/rdf+xml": "application/rdf+xml",
+                "json": "application/ld+json",  # Accept names SPARQL JSON only: JSON-LD stands in
+                "xml": "application/rdf+xml"}  # Accept names SPARQL XML and RDF/XML
+
+
+@pytest.mark.parametrize("fmt", sorted(STORE_SOLUTIONS))
+def test_rdflib_sparqlstore_select_formats(live, fmt):
+    graph = rdflib.Graph(store=SPARQLStore(query_endpoint=live.endpoint, returnFormat=fmt))
+    assert [str(row.label) for row in graph.query(LABELS)] == EXPECTED_LABELS
+
+
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+def test_rdflib_sparqlstore_ask_formats(live, fmt):
+    """CSV and TSV results define no boolean; rdflib's readers for them have none either."""
+    graph = rdflib.Graph(store=SPARQLStore(query_endpoint=live.endpoint, returnFormat=fmt))
+    assert graph.query(f"ASK {{ <{IA}antigen/CD22> ?p ?o }}").askAnswer is True
+    assert graph.query(f"ASK {{ <{IA}antigen/CD22> ?p <{IA}nothing> }}").askAnswer is False
+
+
+@pytest.mark.parametrize("fmt", sorted(STORE_GRAPHS))
+@pytest.mark.parametrize("query", [CONSTRUCT, DESCRIBE])
+def test_rdflib_sparqlstore_graph_formats(live, build_info, fmt, query):
+    store = SPARQLStore(query_endpoint=live.endpoint, returnFormat=fmt)
+    answer = requests.get(live.endpoint, params={"query": query},
+                          headers={"Accept": store.response_mime_types()})
+    assert answer.headers["Content-Type"].split(";")[0] == STORE_GRAPHS[fmt]
+    graph = rdflib.Graph(store=store).query(query).graph
+    subject = rdflib.URIRef(f"{IA}agent/tisagenlecleucel")
+    assert (subject, rdflib.RDFS.label, rdflib.Literal("tisagenlecleucel", lang="en")) in graph
+    if query == CONSTRUCT:
+        assert len(graph) == build_info["graphs"][f"{IA}graph/asserted"]
 
 
 ROQET = shutil.which("roqet")
