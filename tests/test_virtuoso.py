@@ -307,3 +307,14 @@ def test_void_counts_the_pinned_dataset(front: FlaskClient, loaded: dict) -> Non
     triples = [q.object.value for q in ox.parse(response.data, ox.RdfFormat.N_TRIPLES)
                if q.subject == top and q.predicate == count]
     assert triples == [str(loaded["triples"])]
+
+
+def test_service_description_names_the_four_graphs(front: FlaskClient, loaded: dict) -> None:
+    response = front.get("/sparql", headers={"Accept": "application/n-triples"})
+    assert response.status_code == 200
+    description = ox.Store()
+    description.extend(ox.Quad(t.subject, t.predicate, t.object) for t in ox.parse(response.data,
+                                                                                  ox.RdfFormat.N_TRIPLES))
+    rows = description.query("""PREFIX sd: <http://www.w3.org/ns/sparql-service-description#>
+        SELECT ?name ?n WHERE { ?g sd:name ?name ; sd:graph [ <http://rdfs.org/ns/void#triples> ?n ] }""")
+    assert {row["name"].value: int(row["n"].value) for row in rows} == loaded["graphs"]
