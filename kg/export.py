@@ -142,7 +142,9 @@ SELECT ll_file, ll_graph, ll_state, ll_error FROM DB.DBA.load_list;
 files without one). A query without `FROM` sees all graphs, so the default graph is already their
 union. To reload, first `DELETE FROM DB.DBA.load_list WHERE ll_file LIKE '{out}/%';` and
 `SPARQL CLEAR GRAPH <...>;` for each graph. The endpoint is `http://<host>:8890/sparql`.
-This is what `tests/test_virtuoso.py` runs.
+Raise `ResultSetMaxRows` in the `[SPARQL]` section above ImmunALL's `MAX_RESULT_ROWS` (10 000):
+Virtuoso cuts CONSTRUCT and DESCRIBE answers at it without saying so. This is what
+`tests/test_virtuoso.py` runs.
 
 ## Apache Jena Fuseki (TDB2)
 
