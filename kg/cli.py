@@ -1,4 +1,4 @@
-"""The `immunall` command: build | validate | serve | query | stats | locate.
+"""The `immunall` command: build | validate | serve | query | export | stats | coverage | locate.
 
 Exit codes (as pySHACL's CLI): 0 success or conforming, 1 data that does not conform,
 2 an error (broken input, reasoner failure, bad arguments). `serve` starts gunicorn on the
@@ -169,6 +169,27 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
     return OK
 
 
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from kg.export import DEFAULT_FORMATS, export
+
+    try:
+        generation = current_generation(settings.dist)
+    except RuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return ERROR
+    if generation is None:
+        print("error: no built store: run `immunall build` first", file=sys.stderr)
+        return ERROR
+    out = Path(args.out) if args.out else settings.dist / "export"
+    result = export(generation, out, list(dict.fromkeys(args.format or DEFAULT_FORMATS)))
+    print(json.dumps({
+        "out": str(result.out), "version": result.version,
+        "graphs": [{"file": f.path.name, "graph": f.graph, "triples": f.triples} for f in result.graphs],
+        "dataset": [p.name for p in result.dataset_files],
+    }, indent=2))
+    return OK
+
+
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
 
     store = _live_store(settings)
@@ -211,6 +232,16 @@ def cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
     return NOT_CONFORMING if gaps else OK
 
 
+def _export_formats(value: str) -> list[str]:
+    from kg.export import FORMATS
+
+    formats = [f.strip() for f in value.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise argparse.ArgumentTypeError(f"{value!r}: choose from {', '.join(FORMATS)}")
+    return formats
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="immunall", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -224,6 +255,11 @@ def parser() -> argparse.ArgumentParser:
     query.add_argument("query", nargs="?", help="the query text")
     query.add_argument("--file", "-f", help="read the query from a .rq file")
     query.add_argument("--format", choices=sorted(QUERY_FORMATS), default="json")
+    export = sub.add_parser("export", help="dumps of the built store for bulk loaders (Virtuoso, Fuseki, QLever)")
+    export.add_argument("--out", help="output folder (default: <dist>/export)")
+    export.add_argument("--format", action="extend", type=_export_formats, metavar="nq|trig|nt|ttl",
+                        help="repeatable or comma-separated: nt/ttl one file per named graph with its graph "
+                             "IRI beside it, nq/trig the whole dataset (default: nt,nq)")
     sub.add_parser("stats", help="counts of the built store")
     sub.add_parser("mappings", help="links to other vocabularies, and the reference rows left out and why")
     sub.add_parser("coverage", help="names in the reviews that the graph lacks, with where they occur")
@@ -235,7 +271,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 COMMANDS = {"build": cmd_build, "validate": cmd_validate, "serve": cmd_serve, "query": cmd_query,
-            "stats": cmd_stats, "locate": cmd_locate, "coverage": cmd_coverage, "mappings": cmd_mappings}
+            "export": cmd_export, "stats": cmd_stats, "locate": cmd_locate, "coverage": cmd_coverage,
+            "mappings": cmd_mappings}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,6 +8,7 @@ key. The README's settings table is checked against `SETTINGS` by a test.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,9 @@ from kg.ids import BASE
 from kg.settings import get_settings
 
 HERE = Path(__file__).resolve().parent
+# The named graphs every build writes (kg/ids.py GRAPH; the server does not import the build).
+GRAPH_BASE = "https://w3id.org/immunall/graph/"
+GRAPH_NAMES = ("ontology", "asserted", "inferred", "provenance", "mappings")
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,10 @@ class Setting:
 
 def _optional_str(value: str) -> str | None:
     return value or None
+
+
+def _iris(value: str) -> tuple[str, ...]:
+    return tuple(iri for iri in re.split(r"[\s,]+", value) if iri)
 
 
 def _bool(value: str) -> bool:
@@ -67,6 +75,16 @@ SETTINGS: tuple[Setting, ...] = (
         "SPARQL endpoints a query may call with SERVICE (federated query), as exact URLs "
         "separated by spaces or commas; empty (the default) refuses every SERVICE. Any other "
         "SERVICE, or one whose endpoint is a variable, gets 400 naming it.",
+    ),
+    Setting(
+        "SPARQL_ENDPOINT_GRAPHS",
+        "IMMUNALL_SPARQL_ENDPOINT_GRAPHS",
+        lambda: tuple(f"{GRAPH_BASE}{name}" for name in GRAPH_NAMES),
+        _iris,
+        "Named graphs (space- or comma-separated IRIs) that make up the dataset on the external "
+        "endpoint: a query naming no dataset is sent with them as default-graph-uri and "
+        "named-graph-uri, so the default graph is their union there too (an empty value sends "
+        "nothing and leaves the remote's own default dataset).",
     ),
     Setting(
         "QUERY_TIMEOUT",
@@ -171,7 +189,7 @@ def load(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         values[setting.name] = setting.parse(raw) if raw is not None else setting.default()
     values.update(overrides or {})
     for setting in SETTINGS:
-        if isinstance(values[setting.name], str) and setting.parse in (Path, _urls):
+        if isinstance(values[setting.name], str) and setting.parse in (Path, _urls, _iris):
             values[setting.name] = setting.parse(values[setting.name])
     values["SERVICE_ALLOW"] = tuple(values["SERVICE_ALLOW"])
     return values

@@ -37,6 +37,7 @@ class QueryJob:
     default_graphs: tuple[str, ...] | None = None  # protocol default-graph-uri values
     named_graphs: tuple[str, ...] | None = None  # protocol named-graph-uri values
     query_names_dataset: bool = False  # the query has its own FROM / FROM NAMED
+    form: str | None = None  # SELECT, ASK, CONSTRUCT, DESCRIBE as sketched; None if unknown
 
 
 @dataclass(frozen=True)

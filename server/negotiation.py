@@ -3,11 +3,18 @@
 Each table lists what the endpoint can send for one kind of answer, in the server's order of
 preference (the first is the default when the client states none). The format objects are
 pyoxigraph's own, so the serializer and the advertised media type cannot drift apart.
+
+Stand-ins: some clients (roqet, older Jena and Sesame tools) send one Accept header for every
+query, naming only SPARQL results formats, even for CONSTRUCT and DESCRIBE, whose answer is a
+graph. Virtuoso, Fuseki and GraphDB answer such a request with the nearest RDF syntax rather than
+406: RDF/XML for `application/sparql-results+xml`, JSON-LD for `application/sparql-results+json`.
+This endpoint does the same, but only when nothing the client named is available, so a client
+that also names a real RDF type (at any q above 0) still gets it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pyoxigraph import QueryResultsFormat, RdfFormat
@@ -21,6 +28,9 @@ class Format:
     names: tuple[str, ...]  # values of the `format` request parameter that pick it
     aliases: tuple[str, ...] = ()
     syntax: QueryResultsFormat | RdfFormat | None = None  # None: an HTML page
+    # Media types that select this format only when no offer matches what the client asked for
+    # (see the module docstring: results types asked of a graph query).
+    stand_ins: tuple[str, ...] = ()
 
     @property
     def content_type(self) -> str:
@@ -42,8 +52,8 @@ def _results(syntax: QueryResultsFormat, names: tuple[str, ...], aliases=()) -> 
     return Format(_bare(syntax.media_type), names, tuple(aliases), syntax)
 
 
-def _rdf(syntax: RdfFormat, names: tuple[str, ...], aliases=()) -> Format:
-    return Format(_bare(syntax.media_type), names, tuple(aliases), syntax)
+def _rdf(syntax: RdfFormat, names: tuple[str, ...], aliases=(), stand_ins=()) -> Format:
+    return Format(_bare(syntax.media_type), names, tuple(aliases), syntax, tuple(stand_ins))
 
 
 JSON = _results(QueryResultsFormat.JSON, ("json", "srj"), ("application/json",))
@@ -58,8 +68,18 @@ TURTLE = _rdf(
     ("application/x-turtle", "application/turtle", "text/n3", "text/rdf+n3"),
 )
 NTRIPLES = _rdf(RdfFormat.N_TRIPLES, ("ntriples", "nt", "n-triples"), ("text/plain",))
-JSONLD = _rdf(RdfFormat.JSON_LD, ("jsonld", "json-ld", "json"), ("application/json",))
-RDFXML = _rdf(RdfFormat.RDF_XML, ("rdfxml", "rdf", "xml"), ("application/xml", "text/xml"))
+JSONLD = _rdf(
+    RdfFormat.JSON_LD,
+    ("jsonld", "json-ld", "json"),
+    ("application/json",),
+    stand_ins=(_bare(QueryResultsFormat.JSON.media_type),),
+)
+RDFXML = _rdf(
+    RdfFormat.RDF_XML,
+    ("rdfxml", "rdf", "xml"),
+    ("application/xml", "text/xml"),
+    stand_ins=(_bare(QueryResultsFormat.XML.media_type),),
+)
 
 HTML = Format("text/html", ("html",), ("application/xhtml+xml",))
 
@@ -137,24 +157,56 @@ def best_match(
     browsers and simple clients cannot set headers; the first value naming an offer wins
     (SPARQLWrapper sends both `rdf+xml` and `application/rdf+xml`). Without Accept the first
     offer wins. Among equal q-values the more specific range wins, then the server's order.
+    Only when nothing matches are the offers' stand-ins tried (a SPARQL results type asked of a
+    graph query gets the nearest RDF syntax, as other servers do), by the same rules.
     """
     wanted = [format_param] if isinstance(format_param, str) else list(format_param or ())
     wanted = [value.strip().lower() for value in wanted if value and value.strip()]
     if wanted:
-        for value in wanted:
-            for offer in offers:
-                if value in offer.names or _bare(value) in offer.all_media_types:
-                    return offer
-        return None
+        named = _named(wanted, offers, lambda offer: (*offer.names, *offer.all_media_types))
+        return named or _named(wanted, offers, _stand_ins)
     if not accept or not accept.strip():
         return offers[0] if offers else None
     ranges = _parse_accept(accept)
+    return _preferred(ranges, offers, _media_types) or _preferred(ranges, offers, _stand_ins, exact=True)
+
+
+def _named(
+    wanted: list[str], offers: Sequence[Format], names_of: Callable[[Format], tuple[str, ...]]
+) -> Format | None:
+    """The first offer that the first value naming any offer names (format parameters)."""
+    for value in wanted:
+        for offer in offers:
+            if value in names_of(offer) or _bare(value) in names_of(offer):
+                return offer
+    return None
+
+
+def _media_types(offer: Format) -> tuple[str, ...]:
+    return offer.all_media_types
+
+
+def _stand_ins(offer: Format) -> tuple[str, ...]:
+    return offer.stand_ins
+
+
+def _preferred(
+    ranges: list[_Range],
+    offers: Sequence[Format],
+    types_of: Callable[[Format], tuple[str, ...]],
+    exact: bool = False,
+) -> Format | None:
+    """The offer whose types (as `types_of` lists them) the ranges rate highest.
+
+    `exact`: only a range naming the type counts (a wildcard already had its chance at the
+    offer's real types, and must not pick a stand-in).
+    """
     best: tuple[float, int, int] | None = None
     chosen: Format | None = None
     for position, offer in enumerate(offers):
-        for media_type in offer.all_media_types:
+        for media_type in types_of(offer):
             q, spec = _quality(ranges, media_type)
-            if q <= 0:
+            if q <= 0 or (exact and spec < 2):
                 continue
             score = (q, spec, -position)
             if best is None or score > best:

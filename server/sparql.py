@@ -88,6 +88,7 @@ def endpoint():
         default_graphs=operation.default_graphs if protocol else None,
         named_graphs=operation.named_graphs if protocol else None,
         query_names_dataset=shape.has_dataset_clause,
+        form=shape.form,
     )
     return render.answer(backend.run(job), (solutions, graph), generation, etag)
 

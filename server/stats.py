@@ -44,6 +44,7 @@ def _rows(backend: Backend, name: str, timeout: float) -> list[dict[str, Any]]:
         graph_media_type=TURTLE.media_type,
         max_rows=100_000,
         timeout=timeout,
+        form="SELECT",
     )
     answer = backend.run(job)
     return json.loads(answer.body)["results"]["bindings"]

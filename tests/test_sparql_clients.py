@@ -12,6 +12,7 @@ import subprocess
 
 import pytest
 import rdflib
+import requests
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, POSTDIRECTLY, RDFXML, TSV, TURTLE, XML
 from SPARQLWrapper import SPARQLWrapper as Wrapper
@@ -105,14 +106,18 @@ def test_sparqlwrapper_graph_formats(live, build_info, fmt, parse_as, query):
         assert len(graph) == build_info["graphs"][f"{IA}graph/asserted"]
 
 
-def test_sparqlwrapper_ntriples_by_accept(live, build_info):
-    client = wrapper(live.endpoint, CONSTRUCT, TURTLE)
+@pytest.mark.parametrize("query", [CONSTRUCT, DESCRIBE])
+def test_sparqlwrapper_ntriples_by_accept(live, build_info, query):
+    client = wrapper(live.endpoint, query, TURTLE)
     client.setOnlyConneg(True)  # no format= parameter: the Accept header decides
     client.addCustomHttpHeader("Accept", "application/n-triples")
     response = client.query().response
     assert response.headers["Content-Type"].startswith("application/n-triples")
     graph = rdflib.Graph().parse(data=response.read(), format="nt")
-    assert len(graph) == build_info["graphs"][f"{IA}graph/asserted"]
+    subject = rdflib.URIRef(f"{IA}agent/tisagenlecleucel")
+    assert (subject, rdflib.RDFS.label, rdflib.Literal("tisagenlecleucel", lang="en")) in graph
+    if query == CONSTRUCT:
+        assert len(graph) == build_info["graphs"][f"{IA}graph/asserted"]
 
 
 def test_sparqlwrapper_malformed_query(live):
@@ -145,6 +150,43 @@ def test_rdflib_sparqlstore(live, build_info):
 def test_rdflib_sparqlstore_json(live):
     graph = rdflib.Graph(store=SPARQLStore(query_endpoint=live.endpoint, returnFormat="json"))
     assert [str(row.label) for row in graph.query(LABELS)] == EXPECTED_LABELS
+
+
+# returnFormat -> (the Accept header SPARQLStore sends, the format the endpoint answers with)
+STORE_SOLUTIONS = {"xml": "application/sparql-results+xml", "json": "application/sparql-results+json",
+                   "csv": "text/csv", "tsv": "text/tab-separated-values"}
+STORE_GRAPHS = {"turtle": "text/turtle", "nt": "application/n-triples", "json-ld": "application/ld+json",
+                "application/rdf+xml": "application/rdf+xml",
+                "json": "application/ld+json",  # Accept names SPARQL JSON only: JSON-LD stands in
+                "xml": "application/rdf+xml"}  # Accept names SPARQL XML and RDF/XML
+
+
+@pytest.mark.parametrize("fmt", sorted(STORE_SOLUTIONS))
+def test_rdflib_sparqlstore_select_formats(live, fmt):
+    graph = rdflib.Graph(store=SPARQLStore(query_endpoint=live.endpoint, returnFormat=fmt))
+    assert [str(row.label) for row in graph.query(LABELS)] == EXPECTED_LABELS
+
+
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+def test_rdflib_sparqlstore_ask_formats(live, fmt):
+    """CSV and TSV results define no boolean; rdflib's readers for them have none either."""
+    graph = rdflib.Graph(store=SPARQLStore(query_endpoint=live.endpoint, returnFormat=fmt))
+    assert graph.query(f"ASK {{ <{IA}antigen/CD22> ?p ?o }}").askAnswer is True
+    assert graph.query(f"ASK {{ <{IA}antigen/CD22> ?p <{IA}nothing> }}").askAnswer is False
+
+
+@pytest.mark.parametrize("fmt", sorted(STORE_GRAPHS))
+@pytest.mark.parametrize("query", [CONSTRUCT, DESCRIBE])
+def test_rdflib_sparqlstore_graph_formats(live, build_info, fmt, query):
+    store = SPARQLStore(query_endpoint=live.endpoint, returnFormat=fmt)
+    answer = requests.get(live.endpoint, params={"query": query},
+                          headers={"Accept": store.response_mime_types()})
+    assert answer.headers["Content-Type"].split(";")[0] == STORE_GRAPHS[fmt]
+    graph = rdflib.Graph(store=store).query(query).graph
+    subject = rdflib.URIRef(f"{IA}agent/tisagenlecleucel")
+    assert (subject, rdflib.RDFS.label, rdflib.Literal("tisagenlecleucel", lang="en")) in graph
+    if query == CONSTRUCT:
+        assert len(graph) == build_info["graphs"][f"{IA}graph/asserted"]
 
 
 ROQET = shutil.which("roqet")
@@ -186,11 +228,52 @@ def test_roqet_ask(live):
     assert "<boolean>true</boolean>" in done.stdout
 
 
+def _roqet_graph(endpoint: str, query: str, fetch_as: str, write_as: str) -> rdflib.Graph:
+    """A graph query's answer fetched by roqet and written back out by it.
+
+    roqet's protocol mode (`-p`) decodes every answer as variable bindings, so a graph travels
+    the other way roqet speaks HTTP: the protocol GET URL as a data source (`-D`), fetched with
+    the Accept header of the parser named by `-F` (raptor's), then copied out by a local
+    CONSTRUCT in the syntax `-r` names (roqet writes graphs only as Turtle or RDF/XML).
+    """
+    url = requests.Request("GET", endpoint, params={"query": query}).prepare().url
+    assert ROQET is not None and url is not None
+    done = subprocess.run([ROQET, "-q", "-F", fetch_as, "-D", url, "-e",
+                           "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "-r", write_as],
+                          capture_output=True, text=True, timeout=30, check=False)
+    assert done.returncode == 0, done.stderr
+    return rdflib.Graph().parse(data=done.stdout, format={"turtle": "turtle", "rdfxml": "xml"}[write_as])
+
+
 @needs_roqet
-def test_roqet_construct_gets_406(live):
-    """roqet always sends Accept: application/sparql-results+xml, which a graph cannot be."""
-    done = _roqet(live.endpoint, CONSTRUCT, "-r", "turtle")
-    assert "406" in done.stderr
+@pytest.mark.parametrize(("fetch_as", "write_as"), [("turtle", "rdfxml"), ("ntriples", "turtle"),
+                                                    ("rdfxml", "turtle")])
+@pytest.mark.parametrize("query", [CONSTRUCT, DESCRIBE])
+def test_roqet_graph_queries(live, build_info, query, fetch_as, write_as):
+    graph = _roqet_graph(live.endpoint, query, fetch_as, write_as)
+    subject = rdflib.URIRef(f"{IA}agent/tisagenlecleucel")
+    assert (subject, rdflib.RDFS.label, rdflib.Literal("tisagenlecleucel", lang="en")) in graph
+    if query == CONSTRUCT:
+        assert len(graph) == build_info["graphs"][f"{IA}graph/asserted"]
+
+
+@needs_roqet
+@pytest.mark.parametrize("query", [CONSTRUCT, DESCRIBE])
+def test_roqet_protocol_graph_query_is_answered(live, query):
+    """roqet -p asks for application/sparql-results+xml even for a graph query; the endpoint
+    answers with RDF/XML (the stand-in other servers use) instead of 406."""
+    done = _roqet(live.endpoint, query, "-r", "turtle")
+    assert done.returncode == 0, done.stderr
+    assert "406" not in done.stderr and "Not Acceptable" not in done.stderr
+
+
+@needs_roqet
+@pytest.mark.xfail(strict=True, reason="roqet 0.9.33 decodes every protocol (-p) answer as "
+                   "variable bindings (rasqal_service_execute), so the RDF/XML graph it receives "
+                   "becomes an empty result set; graphs are read with -D instead")
+def test_roqet_protocol_graph_query_yields_triples(live):
+    done = _roqet(live.endpoint, DESCRIBE, "-r", "turtle")
+    assert "tisagenlecleucel" in done.stdout
 
 
 def test_remote_backend_forwards_to_an_external_endpoint(make_app, live, start_server,

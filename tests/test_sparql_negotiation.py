@@ -79,6 +79,20 @@ CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3"
         (None, SOLUTIONS, "application/sparql-results+xml", XML),
         (None, SOLUTIONS, "turtle", None),
         (None, BOOLEAN, "xml", XML),
+        # stand-ins: a results type asked of a graph query gets the nearest RDF syntax (roqet)
+        ("application/sparql-results+xml", GRAPH, None, RDFXML),
+        ("application/sparql-results+json", GRAPH, None, JSONLD),
+        ("application/sparql-results+xml;q=0.9, application/sparql-results+json", GRAPH, None,
+         JSONLD),
+        # ... but only when nothing the client named is available
+        ("application/sparql-results+xml, text/turtle;q=0.1", GRAPH, None, TURTLE),
+        ("application/sparql-results+xml, */*;q=0.1", GRAPH, None, TURTLE),
+        ("application/sparql-results+xml;q=0", GRAPH, None, None),
+        ("application/sparql-results+*", GRAPH, None, None),  # a stand-in must be named
+        ("text/csv", GRAPH, None, None),  # CSV and TSV have no RDF counterpart
+        (None, GRAPH, "application/sparql-results+xml", RDFXML),
+        # results formats have no stand-ins: a graph type asked of SELECT is still refused
+        ("application/rdf+xml", SOLUTIONS, None, None),
     ],
 )
 def test_best_match(accept, offers, param, expected):
@@ -102,6 +116,10 @@ ENDPOINT_CASES = [
     (CONSTRUCT, "application/ld+json", "application/ld+json"),
     (CONSTRUCT, "application/rdf+xml", "application/rdf+xml"),
     (CONSTRUCT, "application/sparql-results+json, text/turtle;q=0.5", "text/turtle"),
+    (CONSTRUCT, "application/sparql-results+xml", "application/rdf+xml"),
+    (CONSTRUCT, "application/sparql-results+json", "application/ld+json"),
+    ("DESCRIBE <https://w3id.org/immunall/agent/blinatumomab>", "application/sparql-results+xml",
+     "application/rdf+xml"),
     ("DESCRIBE <https://w3id.org/immunall/agent/blinatumomab>", None, "text/turtle"),
 ]
 
