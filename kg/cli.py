@@ -63,17 +63,22 @@ class CommandError(Exception):
     """An error the CLI reports on stderr with exit code 2."""
 
 
-def _live_store(settings: Settings):  # -> pyoxigraph.Store
-    """The live store generation, opened read-only, or a CommandError saying why not."""
-    import pyoxigraph as ox
-
+def _live_generation(settings: Settings) -> Path:
+    """The live store generation, or a CommandError saying why there is none."""
     try:
         generation = current_generation(settings.dist)
     except RuntimeError as exc:
         raise CommandError(str(exc)) from exc
     if generation is None:
         raise CommandError("no built store: run `immunall build` first")
-    return ox.Store.read_only(str(generation / "oxigraph"))
+    return generation
+
+
+def _live_store(settings: Settings):  # -> pyoxigraph.Store
+    """The live store generation, opened read-only."""
+    import pyoxigraph as ox
+
+    return ox.Store.read_only(str(_live_generation(settings) / "oxigraph"))
 
 
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
@@ -172,14 +177,7 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from kg.export import DEFAULT_FORMATS, export
 
-    try:
-        generation = current_generation(settings.dist)
-    except RuntimeError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return ERROR
-    if generation is None:
-        print("error: no built store: run `immunall build` first", file=sys.stderr)
-        return ERROR
+    generation = _live_generation(settings)
     out = Path(args.out) if args.out else settings.dist / "export"
     result = export(generation, out, list(dict.fromkeys(args.format or DEFAULT_FORMATS)))
     print(json.dumps({
