@@ -60,6 +60,7 @@ class Options:
     load_seconds: int
     connections: int
     build: bool
+    system_minutes: float
     out: Path
     cache: Path
     seed: int
@@ -155,7 +156,11 @@ def run_http(name: str, generation: Path, triples: int, plan: workloads.Plan, op
     try:
         if name == "immunall":
             _pages(running, plan, options, run)
+        deadline = time.monotonic() + options.system_minutes * 60
         for workload in plan.sparql:
+            if time.monotonic() > deadline:
+                run.sparql[workload.name] = {"summary": None, "error": "not run: the system's time budget is spent"}
+                continue
             result = workloads.measure_sparql(running.base, running.sparql, workload, options.rounds, options.seconds)
             run.sparql[workload.name] = _summary(result)
         _loads(running, plan, options, run)
@@ -220,8 +225,10 @@ def parse(argv: list[str]) -> Options:
     p.add_argument("--graphs", help=f"comma-separated, of {','.join(GRAPHS)} (default real,1m,10m; quick: real,100k)")
     p.add_argument("--systems", default=",".join(SYSTEMS), help=f"comma-separated, of {','.join(SYSTEMS)}")
     p.add_argument("--quick", action="store_true", help="fewer rounds, shorter load, real + 100k graphs")
-    p.add_argument("--rounds", type=int, help="requests per workload (default 200; quick 30)")
-    p.add_argument("--seconds", type=float, help="time budget per workload (default 5; quick 1)")
+    p.add_argument("--rounds", type=int, help="requests per workload (default 100; quick 30)")
+    p.add_argument("--seconds", type=float, help="time budget per workload (default 3; quick 1)")
+    p.add_argument("--system-minutes", type=float, default=20.0,
+                   help="stop a system's SPARQL workloads after this long (default 20)")
     p.add_argument("--pages", type=int, help="entities sampled per page workload (default 100; quick 20)")
     p.add_argument("--load-seconds", type=int, help="duration of each wrk run (default 10; quick 3; 0: none)")
     p.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
@@ -240,11 +247,11 @@ def parse(argv: list[str]) -> Options:
             p.error(f"unknown system {name!r}; one of {', '.join(SYSTEMS)}")
     return Options(
         graphs=graphs, systems=chosen,
-        rounds=a.rounds or (30 if a.quick else 200),
-        seconds=a.seconds or (1.0 if a.quick else 5.0),
+        rounds=a.rounds or (30 if a.quick else 100),
+        seconds=a.seconds or (1.0 if a.quick else 3.0),
         page_sample=a.pages or (20 if a.quick else 100),
         load_seconds=a.load_seconds if a.load_seconds is not None else (3 if a.quick else 10),
-        connections=a.connections, build=not a.no_build,
+        connections=a.connections, build=not a.no_build, system_minutes=a.system_minutes,
         out=Path(a.out), cache=Path(a.cache).resolve(), seed=a.seed,
     )
 

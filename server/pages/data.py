@@ -197,6 +197,13 @@ def select(name: str, **params: Param) -> list[Row]:
     return cached(f"select:{text}", lambda: run_text(text))
 
 
+def select_counts(name: str, **params: Param) -> list[Row]:
+    """Like `select` for whole-graph counting queries: the longer STATS_TIMEOUT applies."""
+    text = bind(load_query(name), params)
+    timeout = float(current_app.config["STATS_TIMEOUT"])
+    return cached(f"select:{text}", lambda: parse_solutions(get_backend().run(_job(text, timeout)).body))
+
+
 def ask(name: str, **params: Param) -> bool:
     text = bind(load_query(name), params)
 

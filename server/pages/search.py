@@ -160,6 +160,7 @@ def _find(query: str, limit: int) -> list[Hit]:
         if name.iri not in best or score < best[name.iri][0]:
             best[name.iri] = (score, name, level)
     hits: list[Hit] = []
+    model.prefetch([*best, *(name.property for _, name, _ in best.values())])
     for iri, (score, name, level) in best.items():
         rank, kind = _kind_rank(iri)
         full = (level, rank, *score[1:], model.label(iri).casefold())
