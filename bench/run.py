@@ -282,6 +282,8 @@ def main(argv: list[str]) -> int:
                     graph.systems[system] = run_http(system, generation, triples, plan, options, Path(workdir) / system)
                 _progress(f"graph {name}: {system} {graph.systems[system].status} "
                           f"{graph.systems[system].note[:200]}")
+                results["graphs"][name] = asdict(graph)
+                _save(results, options)  # a long run keeps what it measured so far
         results["graphs"][name] = asdict(graph)
         _save(results, options)
     results["seconds"] = time.time() - started
