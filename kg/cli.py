@@ -1,4 +1,5 @@
-"""The `immunall` command: build | validate | serve | query | export | stats | coverage | locate.
+"""The `immunall` command: build | validate | serve | query | export | stats | coverage | mappings |
+locate | bench.
 
 Exit codes (as pySHACL's CLI): 0 success or conforming, 1 data that does not conform,
 2 an error (broken input, reasoner failure, bad arguments). `serve` starts gunicorn on the
@@ -259,6 +260,9 @@ def parser() -> argparse.ArgumentParser:
                         help="repeatable or comma-separated: nt/ttl one file per named graph with its graph "
                              "IRI beside it, nq/trig the whole dataset (default: nt,nq)")
     sub.add_parser("stats", help="counts of the built store")
+    bench = sub.add_parser("bench", add_help=False,
+                           help="benchmark against Oxigraph, rdflib-endpoint and Virtuoso (immunall bench --help)")
+    bench.add_argument("bench_args", nargs=argparse.REMAINDER)
     sub.add_parser("mappings", help="links to other vocabularies, and the reference rows left out and why")
     sub.add_parser("coverage", help="names in the reviews that the graph lacks, with where they occur")
     locate = sub.add_parser("locate", help="offsets of a phrase in a review, for curators")
@@ -274,6 +278,11 @@ COMMANDS = {"build": cmd_build, "validate": cmd_validate, "serve": cmd_serve, "q
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:  # its options, --help included, belong to bench/run.py
+        from bench.run import main as bench_main
+
+        return bench_main(argv[1:])
     args = parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args, get_settings())

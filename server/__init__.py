@@ -34,7 +34,25 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     pages.init_app(app)
     app.register_blueprint(downloads.bp)
     prefixes.init_app(app)
+    _response_cache(app, values)
     return app
+
+
+RESPONSE_CACHE = "immunall.response_cache"
+
+
+def _response_cache(app: Flask, values: Mapping[str, Any]) -> None:
+    """Put the response cache (server/fastpath.py) in front of the app, for the embedded store."""
+    from pathlib import Path
+
+    from server.fastpath import CachedResponses, ResponseCache
+
+    megabytes = int(values["RESPONSE_CACHE_MB"])
+    if megabytes <= 0 or values["SPARQL_ENDPOINT"]:
+        return
+    cache = ResponseCache(megabytes * 1024 * 1024)
+    app.extensions[RESPONSE_CACHE] = cache
+    app.wsgi_app = CachedResponses(app.wsgi_app, Path(values["STORE_PATH"]), cache)  # type: ignore[method-assign]
 
 
 def close_app(app: Flask) -> None:

@@ -171,6 +171,15 @@ SETTINGS: tuple[Setting, ...] = (
         "from reviews the graph marks CC BY; without it, pages show offsets and sections only.",
     ),
     Setting(
+        "RESPONSE_CACHE_MB",
+        "IMMUNALL_RESPONSE_CACHE_MB",
+        lambda: 64,
+        int,
+        "Memory (MB per web worker) for finished GET answers (SPARQL results, pages, search), "
+        "keyed by store generation and the whole request, so a repeated identical request is "
+        "answered without running anything; 0 turns it off. Not used with an external endpoint.",
+    ),
+    Setting(
         "PAGE_CACHE_ENTRIES",
         "IMMUNALL_PAGE_CACHE_ENTRIES",
         lambda: 1024,

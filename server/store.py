@@ -6,6 +6,7 @@ cap applied, or raise an `EndpointError`; the views never know which one they ta
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from pathlib import Path
 from typing import Protocol
@@ -50,7 +51,12 @@ class EmbeddedBackend:
         self._generation: Generation | None = None
         self._pool: WorkerPool | None = None
         self._workers = workers
-        if prewarm:
+        if prewarm:  # in the background: the web worker accepts requests at once, the first query
+            # waits for a query process that is already starting
+            threading.Thread(target=self._warm, name="prewarm", daemon=True).start()
+
+    def _warm(self) -> None:
+        with contextlib.suppress(Exception):  # the first query reports what is wrong with the store
             self._current_pool().warm()
 
     def generation(self) -> Generation:

@@ -42,7 +42,7 @@ def _clear(app: Flask) -> None:
 
 def _warm_models(app: Flask) -> None:
     with app.test_request_context():
-        model.labels(), model.types(), model.ontology(), model.publications(), search.index()
+        model.ontology(), model.publications(), search.index()
 
 
 def _time(app: Flask, path: str, accept: str) -> float:

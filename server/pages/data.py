@@ -31,6 +31,7 @@ from server.store import get_backend
 
 QUERIES = Path(__file__).resolve().parents[1] / "queries" / "pages"
 CACHE = "immunall.pages.cache"
+COUNT_ROWS = 20_000_000  # whole-graph models (the search index) on graphs of millions of triples
 PAGE_ROWS = 500_000  # whole-graph queries (labels, types, names) read every row; this only guards against surprises
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -158,12 +159,12 @@ def cached(key: str, compute: Callable[[], T]) -> T:
     return current_app.extensions[CACHE].get(data_version(), key, compute)
 
 
-def _job(text: str, timeout: float | None = None) -> QueryJob:
+def _job(text: str, timeout: float | None = None, max_rows: int = PAGE_ROWS) -> QueryJob:
     return QueryJob(
         query=text,
         solutions_media_type=JSON.media_type,
         graph_media_type=TURTLE.media_type,
-        max_rows=PAGE_ROWS,
+        max_rows=max_rows,
         timeout=timeout or float(current_app.config["QUERY_TIMEOUT"]),
     )
 
@@ -195,6 +196,13 @@ def select(name: str, **params: Param) -> list[Row]:
     """Rows of queries/pages/<name>.rq with `params` bound, cached per data version."""
     text = bind(load_query(name), params)
     return cached(f"select:{text}", lambda: run_text(text))
+
+
+def select_counts(name: str, **params: Param) -> list[Row]:
+    """Like `select` for whole-graph counting queries: the longer STATS_TIMEOUT applies."""
+    text = bind(load_query(name), params)
+    timeout = float(current_app.config["STATS_TIMEOUT"])
+    return cached(f"select:{text}", lambda: parse_solutions(get_backend().run(_job(text, timeout, COUNT_ROWS)).body))
 
 
 def ask(name: str, **params: Param) -> bool:

@@ -63,6 +63,7 @@ class Shelf:
 
 def members(cls: str) -> list[Ref]:
     rows = data.select("members", **{"class": data.iri(cls)})
+    model.prefetch(row["member"].value for row in rows)
     return sorted((ref(row["member"].value) for row in rows), key=lambda r: natural(r.label))
 
 

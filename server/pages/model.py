@@ -116,29 +116,76 @@ def humanise(name: str) -> str:
     return " ".join(words) or name
 
 
-# ---- labels -----------------------------------------------------------------------------------
+# ---- labels and types -------------------------------------------------------------------------
+
+# Labels and classes are fetched for the IRIs a page shows, a few hundred per query
+# (queries/pages/labels-types.rq), and remembered for the data version: a whole-graph load would
+# cost seconds per million triples on the first page after every start.
+BATCH = 400
+KNOWN_LIMIT = 2_000_000  # remembered IRIs per data version; past it the memory starts again
 
 _SOURCE_RANK = {"rdfs": 0, "skos": 1}
 
 
-def _labels() -> dict[str, str]:
-    best: dict[str, tuple[tuple[int, int], str]] = {}
-    for row in data.select("labels"):
-        subject, label = row["s"].value, row["label"]
-        lang = (label.lang or "").lower()
-        rank = (_SOURCE_RANK.get(row["source"].value, 2), 0 if lang in ("en", "") else 1)
-        if subject not in best or rank < best[subject][0]:
-            best[subject] = (rank, label.value)
-    return {subject: text for subject, (_, text) in best.items()}
+@dataclass
+class Known:
+    labels: dict[str, str | None] = field(default_factory=dict)
+    types: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
-def labels() -> dict[str, str]:
-    return data.cached("model:labels", _labels)
+def _known() -> Known:
+    return data.cached("model:known", Known)
+
+
+def _fetchable(iri: str) -> bool:
+    return ":" in iri and not iri.startswith("_:")
+
+
+def prefetch(iris: Iterable[str]) -> None:
+    """Fetch the labels and classes of every IRI in `iris` not yet known, in batches."""
+    known = _known()
+    missing = sorted({i for i in iris if i and i not in known.labels and _fetchable(i)})
+    if len(known.labels) + len(missing) > KNOWN_LIMIT:
+        known.labels.clear()
+        known.types.clear()
+    for start in range(0, len(missing), BATCH):
+        chunk = []
+        for value in missing[start:start + BATCH]:
+            try:
+                chunk.append(data.iri(value))
+            except ValueError:
+                known.labels[value] = None
+                known.types[value] = frozenset()
+        if not chunk:
+            continue
+        best: dict[str, tuple[tuple[int, int], str]] = {}
+        classes: dict[str, set[str]] = defaultdict(set)
+        for row in data.run_text(data.bind(data.load_query("labels-types"), {"nodes": chunk})):
+            subject = row["s"].value
+            if "type" in row:
+                classes[subject].add(row["type"].value)
+                continue
+            text = row["label"]
+            lang = (text.lang or "").lower()
+            rank = (_SOURCE_RANK.get(row["source"].value, 2), 0 if lang in ("en", "") else 1)
+            if subject not in best or rank < best[subject][0]:
+                best[subject] = (rank, text.value)
+        for node in chunk:
+            key = node.value
+            known.labels[key] = best[key][1] if key in best else None
+            known.types[key] = frozenset(classes.get(key, ()))
+
+
+def _own_label(iri: str) -> str | None:
+    known = _known()
+    if iri not in known.labels:
+        prefetch([iri])
+    return known.labels.get(iri)
 
 
 def label(iri: str) -> str:
     """The label of an IRI: its own, a built-in one, or its local name made readable."""
-    found = labels().get(iri) or BUILTIN_LABELS.get(iri)
+    found = _own_label(iri) or BUILTIN_LABELS.get(iri)
     if found:
         return found
     name = local_name(iri)
@@ -146,24 +193,14 @@ def label(iri: str) -> str:
 
 
 def has_label(iri: str) -> bool:
-    return iri in labels() or iri in BUILTIN_LABELS
-
-
-# ---- types --------------------------------------------------------------------------------------
-
-def _types() -> dict[str, frozenset[str]]:
-    found: dict[str, set[str]] = defaultdict(set)
-    for row in data.select("types"):
-        found[row["s"].value].add(row["type"].value)
-    return {subject: frozenset(classes) for subject, classes in found.items()}
-
-
-def types() -> dict[str, frozenset[str]]:
-    return data.cached("model:types", _types)
+    return _own_label(iri) is not None or iri in BUILTIN_LABELS
 
 
 def types_of(iri: str) -> frozenset[str]:
-    return types().get(iri, frozenset())
+    known = _known()
+    if iri not in known.types:
+        prefetch([iri])
+    return known.types.get(iri, frozenset())
 
 
 # ---- the ontology -------------------------------------------------------------------------------
@@ -185,9 +222,7 @@ class Ontology:
 
     parents: dict[str, set[str]]
     definitions: dict[str, str]
-    counts: dict[str, int]
     properties: dict[str, PropertyInfo]
-    uses: dict[str, int]
     defined: set[str] = field(default_factory=set)  # classes with owl:equivalentClass
     children: dict[str, set[str]] = field(default_factory=dict)
     _ancestors: dict[str, list[str]] = field(default_factory=dict, repr=False)
@@ -198,6 +233,16 @@ class Ontology:
             for parent in parents:
                 children[parent].add(cls)
         self.children = dict(children)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Members of each class (a whole-graph count, run on first use and cached)."""
+        return class_counts()
+
+    @property
+    def uses(self) -> dict[str, int]:
+        """Statements per property (a whole-graph count, run on first use and cached)."""
+        return property_uses()
 
     def is_class(self, iri: str) -> bool:
         return iri in self.parents
@@ -268,7 +313,6 @@ def _ontology() -> Ontology:
     for cls in list(parents):  # parents that are not declared classes (prov:Entity) still count
         for parent in list(parents[cls]):
             parents.setdefault(parent, set())
-    counts = {row["class"].value: int(row["members"].value) for row in data.select("class-counts")}
     properties: dict[str, PropertyInfo] = {}
     for row in data.select("properties"):
         prop = properties.setdefault(row["property"].value, PropertyInfo(row["property"].value))
@@ -280,12 +324,21 @@ def _ontology() -> Ontology:
             prop.definition = prop.definition or value.value
         elif value.is_iri:
             getattr(prop, rel).add(value.value)
-    uses = {row["property"].value: int(row["uses"].value) for row in data.select("property-counts")}
-    return Ontology(dict(parents), definitions, counts, properties, uses, defined)
+    onto = Ontology(dict(parents), definitions, properties, defined)
+    prefetch([*onto.parents, *properties])  # the vocabulary's own labels, for sorting by label
+    return onto
 
 
 def ontology() -> Ontology:
     return data.cached("model:ontology", _ontology)
+
+
+def class_counts() -> dict[str, int]:
+    return {row["class"].value: int(row["members"].value) for row in data.select_counts("class-counts")}
+
+
+def property_uses() -> dict[str, int]:
+    return {row["property"].value: int(row["uses"].value) for row in data.select_counts("property-counts")}
 
 
 # ---- publications -------------------------------------------------------------------------------

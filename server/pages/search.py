@@ -89,13 +89,18 @@ class Hit:
 def _index() -> list[Name]:
     names = {
         (row["s"].value, row["name"].value, row["p"].value)
-        for row in data.select("names")
+        for row in _names()
     }
     return [Name(s, text, p, normalise(text), compact(text)) for s, text, p in sorted(names)]
 
 
 def index() -> list[Name]:
     return data.cached("search:index", _index)
+
+
+def _names() -> list[data.Row]:
+    """Every name: one whole-graph query, with the longer STATS_TIMEOUT and no row cap."""
+    return data.select_counts("names")
 
 
 def _match(name: Name, query: str, flat: str, words: list[str]) -> int | None:
@@ -160,6 +165,7 @@ def _find(query: str, limit: int) -> list[Hit]:
         if name.iri not in best or score < best[name.iri][0]:
             best[name.iri] = (score, name, level)
     hits: list[Hit] = []
+    model.prefetch([*best, *(name.property for _, name, _ in best.values())])
     for iri, (score, name, level) in best.items():
         rank, kind = _kind_rank(iri)
         full = (level, rank, *score[1:], model.label(iri).casefold())

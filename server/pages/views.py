@@ -199,9 +199,11 @@ def _build(iri: str) -> EntityView | None:
     if not out and not inc and not data.ask("exists", this=this):
         return None
     onto = model.ontology()
-    view = EntityView(iri, model.label(iri), ref(iri))
     out_rows = [(r["p"].value, r["o"], r.get("g")) for r in out]
     in_rows = [(r["p"].value, r["s"], r.get("g")) for r in inc]
+    model.prefetch([iri, *(p for p, _, _ in out_rows + in_rows),
+                    *(t.value for _, t, _ in out_rows + in_rows if t.is_iri)])
+    view = EntityView(iri, model.label(iri), ref(iri))
     _header(view, out_rows, onto)
     view.outgoing = _groups(out_rows)
     more = {prop: query_link(data.bind(data.load_query("link-subjects"), {"property": data.iri(prop), "this": this}))
@@ -229,7 +231,9 @@ def _parts(view: EntityView, out_rows: list[tuple[str, Term, Term | None]]) -> N
     if not parts:
         return
     rows: dict[str, list[tuple[str, Term, Term | None]]] = defaultdict(list)
-    for row in figures.select_nodes("statements", "nodes", parts):
+    found = figures.select_nodes("statements", "nodes", parts)
+    model.prefetch(t.value for row in found for t in (row["p"], row["o"]) if t.is_iri)
+    for row in found:
         rows[row["s"].value].append((row["p"].value, row["o"], None))
     view.parts = [Part(p[len(prefix):], ref(p), _groups(rows[p])) for p in parts]
 
@@ -251,10 +255,17 @@ def _studies_of(interventions: list[str]) -> dict[str, set[str]]:
     found: dict[str, set[str]] = defaultdict(set)
     for row in figures.select_nodes("studies-of-interventions", "interventions", interventions):
         found[row["study"].value].add(row["intervention"].value)
+    model.prefetch([*found, *(v for via in found.values() for v in via)])
     return found
 
 
+MAX_STUDIES = 200  # a hub (an antigen most agents target) lists the first, in IRI order, and says so
+
+
 def _with_studies(view: EntityView, studies: dict[str, set[str]]) -> None:
+    if len(studies) > MAX_STUDIES:
+        view.figures_note = f"Figures of the first {MAX_STUDIES} of {len(studies)} studies."
+        studies = {s: studies[s] for s in sorted(studies)[:MAX_STUDIES]}
     results, observations = figures.of_studies(list(studies))
     _set_figures(view, results, observations)
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -276,6 +287,7 @@ def _antigen(view: EntityView, onto: model.Ontology, incoming: set[str]) -> None
     agents: dict[str, set[str]] = defaultdict(set)
     for row in data.select("agents-of-antigen", this=data.iri(view.iri)):
         agents[row["agent"].value].add(row["how"].value)
+    model.prefetch(agents)
     view.agents = sorted(((ref(a), ", ".join(sorted(h))) for a, h in agents.items()),
                          key=lambda item: item[0].label.casefold())
     if agents:
@@ -329,6 +341,7 @@ def _passage(view: EntityView, onto: model.Ontology, incoming: set[str]) -> None
 
 def _class(view: EntityView, onto: model.Ontology, incoming: set[str]) -> None:
     members = [row["member"].value for row in data.select("members", **{"class": data.iri(view.iri)})]
+    model.prefetch(members)
     view.member_count = onto.counts.get(view.iri, len(members))
     view.members = sorted((ref(m) for m in members), key=lambda r: natural(r.label))
     view.subclasses = [(ref(c), onto.counts.get(c, 0)) for c in onto.subclasses(view.iri)]
@@ -369,9 +382,9 @@ def _generation(view: EntityView, onto: model.Ontology, incoming: set[str]) -> N
 
 
 def _referring_figures(view: EntityView, incoming: set[str]) -> None:
-    types = model.types()
+    model.prefetch(incoming)
     nodes = [s for s in incoming
-             if {IA + "OutcomeResult", IA + "AdverseEventObservation"} & types.get(s, frozenset())]
+             if {IA + "OutcomeResult", IA + "AdverseEventObservation"} & model.types_of(s)]
     if nodes:
         results, observations = figures.load(nodes)
         _set_figures(view, results, observations)
