@@ -27,12 +27,21 @@ class Document:
     def text(self) -> str:
         return self.path.read_text(encoding="utf-8")
 
+    @cached_property
+    def searchable(self) -> str:
+        """The text with whitespace runs collapsed and case folded, for finding section names."""
+        return normalise(self.text)
+
     def section_at(self, offset: int) -> str:
         """The nearest heading or table/figure caption before `offset`."""
         best = ""
         for match in _HEADING.finditer(self.text, 0, offset):
             best = match.group("h").strip().strip("*#").strip()
         return best
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().casefold()
 
 
 # Headings as the extraction prints them: numbered (1.1.3. CAR T), markdown (### ...),

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kg.corpus import Corpus
+from kg.corpus import Corpus, normalise
 from kg.facts import Located
 
 
@@ -25,10 +25,6 @@ class Passage:
     @property
     def slug(self) -> str:
         return f"{self.doc}-{self.start}-{self.end}"
-
-
-def _normalise(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().casefold()
 
 
 def parse_source(record: Located, field: str, value: object, corpus: Corpus) -> Passage:
@@ -53,7 +49,7 @@ def parse_source(record: Located, field: str, value: object, corpus: Corpus) -> 
     at = value.get("at")
     if not isinstance(at, str) or not at.strip():
         raise record.error(field, "source needs `at`: the section, table or figure as printed")
-    if _normalise(at) not in _normalise(text):
+    if normalise(at) not in corpus[doc].searchable:
         raise record.error(field, f"section {at!r} does not occur in {corpus[doc].file}")
     refs = value.get("refs", [])
     if not isinstance(refs, list) or not all(isinstance(r, int) for r in refs):
