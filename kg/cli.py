@@ -18,6 +18,7 @@ from kg.load import current_generation
 from kg.pipeline import NotConforming, run
 from kg.reason import ReasonerError
 from kg.settings import Settings, get_settings
+from kg.validate import ValidatorError
 
 OK, NOT_CONFORMING, ERROR = 0, 1, 2
 
@@ -35,6 +36,9 @@ def _pipeline(settings: Settings, load: bool) -> int:
     except ReasonerError as exc:
         print(f"error: reasoning: {exc}", file=sys.stderr)
         return NOT_CONFORMING if "inconsistent" in str(exc) else ERROR
+    except ValidatorError as exc:
+        print(f"error: validation: {exc}", file=sys.stderr)
+        return ERROR
     except NotConforming as exc:
         print(f"does not conform: {exc}", file=sys.stderr)
         for line in exc.report.lines():

@@ -82,7 +82,8 @@ def linked_data_files(result: MappingSet, ontology: Graph) -> Callable[[str], di
 def run(settings: Settings, *, load: bool = True, progress: Progress = lambda _: None) -> Outcome:
     """Build, reason and validate; with `load`, also write a generation and switch to it.
 
-    Raises FactError (input), ReasonerError (reasoner), NotConforming (validation).
+    Raises FactError (input), ReasonerError (reasoner), ValidatorError (validator failed or timed out),
+    NotConforming (validation).
     """
     outcome = Outcome()
     with _step(outcome, "parse", progress):
@@ -111,7 +112,8 @@ def run(settings: Settings, *, load: bool = True, progress: Progress = lambda _:
         union = PreparedQueryGraph()
         for graph in layers.values():
             union += graph
-        outcome.report = validate_graph(union, load_shapes(settings.shapes), checks=settings.checks)
+        outcome.report = validate_graph(union, load_shapes(settings.shapes), checks=settings.checks,
+                                        timeout=settings.validator_timeout)
     if not outcome.report.conforms:
         raise NotConforming(outcome.report)
     if load:
