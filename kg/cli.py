@@ -77,7 +77,18 @@ def _live_store(settings: Settings):  # -> pyoxigraph.Store
         raise CommandError(str(exc)) from exc
     if generation is None:
         raise CommandError("no built store: run `immunall build` first")
+    _check(settings)
     return ox.Store.read_only(str(generation / "oxigraph"))
+
+
+def _check(settings: Settings) -> None:
+    """The live generation opens and holds what build.json says, else a CommandError saying why."""
+    from kg.store_check import StoreProblem, check_generation
+
+    try:
+        check_generation(settings.current)
+    except StoreProblem as exc:
+        raise CommandError(str(exc)) from exc
 
 
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
@@ -99,6 +110,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         status = _pipeline(settings, load=True)
         if status != OK:
             return status
+    _check(settings)
     conf = settings.root / "server" / "gunicorn_conf.py"
     command = [sys.executable, "-m", "gunicorn", "--bind", f"{args.host}:{args.port}"]
     if conf.is_file():

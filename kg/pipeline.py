@@ -18,6 +18,7 @@ from kg import prefixes
 from kg.build import Built, build_graphs
 from kg.corpus import Corpus
 from kg.facts import FactSet, load_facts
+from kg.faults import checkpoint
 from kg.load import Generation, switch, write_generation
 from kg.mapping_checks import check_all
 from kg.mapping_rdf import mapping_graph
@@ -54,6 +55,7 @@ class Outcome:
 @contextmanager
 def _step(outcome: Outcome, name: str, progress: Progress) -> Iterator[None]:
     progress(f"{name} ...")
+    checkpoint(name)
     start = time.perf_counter()
     yield
     outcome.timings[name] = time.perf_counter() - start

@@ -27,7 +27,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from server.errors import BackendFailure as WorkerFailed
-from server.errors import MemoryLimit, QueryTimeout
+from server.errors import MemoryLimit, QueryTimeout, StoreUnavailable
 from server.evaluate import Failure, QueryJob
 from server.results import Answer
 
@@ -209,7 +209,7 @@ class WorkerPool:
             ready = False
         if not ready:
             self._discard(worker)
-            raise WorkerFailed(
+            raise StoreUnavailable(
                 f"The query process could not open the store {worker.generation}; "
                 "see the server log."
             )
