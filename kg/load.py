@@ -171,8 +171,12 @@ def prune(stores: Path, keep: Path, previous: Path | None = None) -> None:
 def current_generation(dist: Path) -> Path | None:
     """The live generation, or None when nothing has been built yet."""
     current = dist / "current"
+    if current.is_symlink() and not current.exists():
+        raise RuntimeError(f"{current} points to {current.readlink()}, which does not exist: "
+                           "run `immunall build` to write a new store generation")
     if not current.exists():
         return None
     if not (current / "build.json").is_file() or not (current / "oxigraph").is_dir():
-        raise RuntimeError(f"the store at {current.resolve()} is incomplete or corrupt: rebuild it")
+        raise RuntimeError(f"the store at {current.resolve()} is incomplete or corrupt: "
+                           "rebuild it with `immunall build`")
     return current.resolve()
