@@ -128,6 +128,11 @@ class WorkerPool:
                     "the query was stopped. Narrow it (a LIMIT, more specific patterns, "
                     "no ORDER BY over huge results) and try again."
                 ) from error
+            if worker.process.returncode == -signal.SIGSEGV:
+                raise WorkerFailed(
+                    "The query engine crashed on this query (most likely too long or too deeply "
+                    "nested for it); the query was stopped. Simplify or split it and try again."
+                ) from error
             raise WorkerFailed(f"The query process ended unexpectedly ({error!r}).") from error
         self._release(worker)
         return answer

@@ -43,7 +43,20 @@ def _one_query(values: list[str]) -> str | None:
 def _dataset(*sources: MultiDict[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     default = tuple(iri for source in sources for iri in source.getlist("default-graph-uri"))
     named = tuple(iri for source in sources for iri in source.getlist("named-graph-uri"))
+    for name, iris in (("default-graph-uri", default), ("named-graph-uri", named)):
+        for iri in iris:
+            _check_iri(name, iri)
     return default, named
+
+
+def _check_iri(name: str, iri: str) -> None:
+    """A graph IRI the engine will accept, else a 400 naming the parameter and the value."""
+    import pyoxigraph as ox
+
+    try:
+        ox.NamedNode(iri)
+    except ValueError as error:
+        raise ProtocolViolation(f"{name} must be an absolute IRI; {iri[:200]!r} is not one ({error}).") from None
 
 
 def _refuse_updates(*sources: MultiDict[str, str]) -> None:

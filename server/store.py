@@ -22,6 +22,7 @@ from server.errors import (
     BackendFailure,
     QuerySyntax,
     QueryTimeout,
+    Refused,
     RemoteFailure,
     StoreUnavailable,
 )
@@ -89,6 +90,8 @@ def _unwrap(answer: Answer | Failure) -> Answer:
     if isinstance(answer, Failure):
         if answer.kind == "syntax":
             raise QuerySyntax(f"Malformed query: {answer.message}")
+        if answer.kind == "refused":
+            raise Refused(answer.message)
         raise BackendFailure(answer.message)
     return answer
 
