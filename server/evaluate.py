@@ -133,7 +133,9 @@ def main(argv: list[str]) -> None:
     """
     fd, generation, megabytes = int(argv[0]), argv[1], int(argv[2])
     limit_memory(megabytes)
-    threading.stack_size(STACK_BYTES)
+    # The stack counts against RLIMIT_DATA: at most a quarter of the memory limit.
+    stack = min(STACK_BYTES, megabytes * 1024 * 1024 // 4) if megabytes > 0 else STACK_BYTES
+    threading.stack_size(max(stack, threading.stack_size() or 0, 8 * 1024 * 1024))
     worker = threading.Thread(target=serve, args=(Connection(fd), generation), name="query")
     worker.start()
     worker.join()

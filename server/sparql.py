@@ -26,7 +26,7 @@ from server.negotiation import (
     best_match,
     offers_for,
 )
-from server.protocol import FORM, Operation, read_operation
+from server.protocol import FORM, Operation, check_utf8, read_operation
 from server.sparql_text import sketch
 from server.store import get_backend
 
@@ -41,6 +41,9 @@ def _check_size() -> None:
 
 def _read() -> Operation:
     is_form = request.mimetype == FORM
+    check_utf8(request.query_string, "query string")
+    if is_form:
+        check_utf8(request.get_data(cache=True), "form body")
     body = b"" if is_form else request.get_data(cache=True)
     form = request.form if is_form else MultiDict()
     return read_operation(
