@@ -40,6 +40,7 @@ class QueryJob:
     default_graphs: tuple[str, ...] | None = None  # protocol default-graph-uri values
     named_graphs: tuple[str, ...] | None = None  # protocol named-graph-uri values
     query_names_dataset: bool = False  # the query has its own FROM / FROM NAMED
+    service_allow: tuple[str, ...] = ()  # SERVICE endpoints the query may call (none by default)
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,14 @@ def evaluate(store: ox.Store, job: QueryJob) -> Answer | Failure:
     problem = complexity_problem(job.query)
     if problem is not None:
         return Failure("refused", problem)
+    if "service" in job.query.lower():  # both readings of SERVICE, here where time is limited
+        from server.errors import Refused
+        from server.federation import check_services
+
+        try:
+            check_services(job.query, job.service_allow)
+        except Refused as refusal:
+            return Failure("refused", str(refusal))
     try:
         result = store.query(job.query, base_iri=job.base_iri, **dataset_arguments(job))
         if isinstance(result, ox.QueryBoolean):

@@ -63,7 +63,8 @@ def endpoint():
     shape = sketch(operation.query)
     if shape.is_update:
         raise ReadOnly("This request sent an update where a query belongs.")
-    check_services(operation.query, current_app.config["SERVICE_ALLOW"])
+    allow = tuple(current_app.config["SERVICE_ALLOW"])
+    check_services(operation.query, allow, parse=False)  # early; the full check runs with the query
     solutions, graph = _formats(shape.form)
     backend = get_backend()
     generation = backend.generation()
@@ -91,6 +92,7 @@ def endpoint():
         default_graphs=operation.default_graphs if protocol else None,
         named_graphs=operation.named_graphs if protocol else None,
         query_names_dataset=shape.has_dataset_clause,
+        service_allow=allow,
     )
     return render.answer(backend.run(job), (solutions, graph), generation, etag)
 

@@ -104,10 +104,10 @@ def service_targets(text: str) -> list[ServiceTarget]:
             prefixes[following[0][1][:-1]] = following[1][1][1:-1]
         if word != "SERVICE":
             continue
-        rest = tokens[index + 1:]
-        if rest and rest[0][0] == "word" and rest[0][1].upper() == "SILENT":
-            rest = rest[1:]
-        targets.append(_target(rest[0] if rest else ("other", ""), prefixes))
+        after = index + 1  # indexes, not slices: a text of many SERVICE words stays linear
+        if after < len(tokens) and tokens[after][0] == "word" and tokens[after][1].upper() == "SILENT":
+            after += 1
+        targets.append(_target(tokens[after] if after < len(tokens) else ("other", ""), prefixes))
     return targets
 
 

@@ -170,6 +170,9 @@ class RemoteBackend:
         return Generation()
 
     def run(self, job: QueryJob) -> Answer:
+        from server.federation import check_services
+
+        check_services(job.query, job.service_allow)  # no query process here: checked in-process
         body, media_type = self._fetch(job)
         results_syntax = _results_syntax(media_type)
         if results_syntax is not None:

@@ -247,3 +247,21 @@ def test_other_methods_are_405(hc, method: str) -> None:
                                           " charset=utf-16"])
 def test_other_post_bodies_are_refused(hc, content_type: str) -> None:
     check(hc.post("/sparql", data=b"query=ASK%20%7B%7D", content_type=content_type), {200, 400, 415})
+
+
+LONG_FEDERATED = ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } FILTER("
+                  + "+".join(["1"] * 40000) + ") }")
+
+
+def test_a_long_federated_query_is_refused_at_once_when_its_endpoint_is_not_allowed(hc) -> None:
+    """The web process reads SERVICE with its linear lexer only; rdflib's slow parser (15 s for
+    10 000 terms, all of it holding the web worker's GIL) never runs there."""
+    started = time.monotonic()
+    check(hc.post("/sparql", data={"query": LONG_FEDERATED}), {400}, "allow-list")
+    assert time.monotonic() - started < 1.5
+
+
+def test_a_long_federated_query_to_an_allowed_endpoint_is_checked_under_the_time_limit(make_app) -> None:
+    client = make_app(QUERY_TIMEOUT=TIMEOUT, SERVICE_ALLOW=["http://127.0.0.1:9/sparql"]).test_client()
+    response = timed(client, "FORM", LONG_FEDERATED)
+    check(response, {400, 503})
