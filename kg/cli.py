@@ -19,6 +19,7 @@ from kg.load import current_generation
 from kg.pipeline import NotConforming, run
 from kg.reason import ReasonerError
 from kg.settings import Settings, get_settings
+from kg.validate import ValidatorError
 
 OK, NOT_CONFORMING, ERROR = 0, 1, 2
 
@@ -36,6 +37,9 @@ def _pipeline(settings: Settings, load: bool) -> int:
     except ReasonerError as exc:
         print(f"error: reasoning: {exc}", file=sys.stderr)
         return NOT_CONFORMING if "inconsistent" in str(exc) else ERROR
+    except ValidatorError as exc:
+        print(f"error: validation: {exc}", file=sys.stderr)
+        return ERROR
     except NotConforming as exc:
         print(f"does not conform: {exc}", file=sys.stderr)
         for line in exc.report.lines():
@@ -72,14 +76,25 @@ def _live_generation(settings: Settings) -> Path:
         raise CommandError(str(exc)) from exc
     if generation is None:
         raise CommandError("no built store: run `immunall build` first")
+    _check(settings)
     return generation
 
 
 def _live_store(settings: Settings):  # -> pyoxigraph.Store
-    """The live store generation, opened read-only."""
+    """The live store generation, checked, opened read-only."""
     import pyoxigraph as ox
 
     return ox.Store.read_only(str(_live_generation(settings) / "oxigraph"))
+
+
+def _check(settings: Settings) -> None:
+    """The live generation opens and holds what build.json says, else a CommandError saying why."""
+    from kg.store_check import StoreProblem, check_generation
+
+    try:
+        check_generation(settings.current)
+    except StoreProblem as exc:
+        raise CommandError(str(exc)) from exc
 
 
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
@@ -101,6 +116,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         status = _pipeline(settings, load=True)
         if status != OK:
             return status
+    _check(settings)
     conf = settings.root / "server" / "gunicorn_conf.py"
     command = [sys.executable, "-m", "gunicorn", "--bind", f"{args.host}:{args.port}"]
     if conf.is_file():

@@ -3,6 +3,10 @@
 A build writes everything into `dist/stores/<version>/` first. Only when that generation is
 complete does `dist/current` (a symlink) move to it, in one rename; a failed or interrupted
 build leaves the previous generation serving. The server only ever opens `dist/current`.
+A generation folder is never rewritten: rebuilding the same data writes `<version>-2`, so the
+live folder (which query processes have open) is never deleted under them. Leftovers of a killed
+build (`.*.partial` folders, temporary links) are removed by the next build, never those of a
+build still running.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
+from kg.faults import checkpoint
 from kg.ids import GRAPH
 from kg.prefixes import turtle_prefixes
 
@@ -65,13 +70,13 @@ def write_generation(stores: Path, layers: dict[str, Graph], ontology: Graph,
     data = nquads(layers)
     version = hashlib.sha256(data).hexdigest()[:16]
     stores.mkdir(parents=True, exist_ok=True)
-    final = stores / version
     staging = stores / f".{version}.{os.getpid()}.partial"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     (staging / "immunall.nq").write_bytes(data)
     store = ox.Store(str(staging / "oxigraph"))
     store.bulk_load(path=str(staging / "immunall.nq"), format=ox.RdfFormat.N_QUADS)
+    checkpoint("load:staged")
     store.optimize()
     graphs = {
         str(GRAPH[name]): sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(str(GRAPH[name]))))
@@ -94,20 +99,31 @@ def write_generation(stores: Path, layers: dict[str, Graph], ontology: Graph,
     info = {"version": version, "built": built, "triples": triples, "graphs": graphs,
             "dumps": DUMPS}
     (staging / "build.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
-    if final.exists():
-        shutil.rmtree(final)
+    final = _free_name(stores, version)
     os.replace(staging, final)
+    checkpoint("load:written")
     return Generation(final, version, triples, graphs)
+
+
+def _free_name(stores: Path, version: str) -> Path:
+    """`stores/<version>`, or `<version>-N` when that exists (it may be live: never replace it)."""
+    final, n = stores / version, 1
+    while final.exists() or final.is_symlink():
+        n += 1
+        final = stores / f"{version}-{n}"
+    return final
 
 
 def switch(dist: Path, generation: Generation) -> None:
     """Point `dist/current` at the generation in one atomic rename; refresh the dump links."""
     current = dist / "current"
+    previous = current.resolve() if current.is_symlink() else None
     temp = dist / f".current.{os.getpid()}"
     if temp.is_symlink() or temp.exists():
         temp.unlink()
     temp.symlink_to(generation.path.relative_to(dist), target_is_directory=True)
     os.replace(temp, current)
+    checkpoint("switch:current")
     for name in [*DUMPS, "build.json"]:
         if not (generation.path / name).exists():
             continue
@@ -117,25 +133,50 @@ def switch(dist: Path, generation: Generation) -> None:
             tmp.unlink()
         tmp.symlink_to(Path("current") / name)
         os.replace(tmp, link)
-    prune(dist / "stores", keep=generation.path)
+    prune(dist / "stores", keep=generation.path, previous=previous)
 
 
-def prune(stores: Path, keep: Path) -> None:
-    """Remove old generations and leftovers of interrupted builds, keeping the newest few."""
+def _alive(pid: str) -> bool:
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def prune(stores: Path, keep: Path, previous: Path | None = None) -> None:
+    """Remove old generations and leftovers of interrupted builds, keeping the newest few.
+
+    A leftover names the pid of the build that made it (`.<version>.<pid>.partial`,
+    `dist/.current.<pid>`, `dist/.<dump>.<pid>`); those of a build still running stay. The
+    generation live until this switch (`previous`) stays too: queries may still be running on it.
+    """
     for partial in stores.glob(".*.partial"):
-        shutil.rmtree(partial, ignore_errors=True)
+        if partial.is_dir() and not _alive(partial.name.split(".")[-2]):
+            shutil.rmtree(partial, ignore_errors=True)
+    for temp in stores.parent.glob(".*.*"):
+        if temp.is_symlink() and not _alive(temp.name.rsplit(".", 1)[-1]):
+            temp.unlink(missing_ok=True)
     generations = sorted((p for p in stores.iterdir() if p.is_dir() and not p.name.startswith(".")),
                          key=lambda p: p.stat().st_mtime, reverse=True)
     for old in generations[KEEP_GENERATIONS:]:
-        if old.resolve() != keep.resolve():
+        if old.resolve() not in {keep.resolve(), previous}:
             shutil.rmtree(old, ignore_errors=True)
 
 
 def current_generation(dist: Path) -> Path | None:
     """The live generation, or None when nothing has been built yet."""
     current = dist / "current"
+    if current.is_symlink() and not current.exists():
+        raise RuntimeError(f"{current} points to {current.readlink()}, which does not exist: "
+                           "run `immunall build` to write a new store generation")
     if not current.exists():
         return None
     if not (current / "build.json").is_file() or not (current / "oxigraph").is_dir():
-        raise RuntimeError(f"the store at {current.resolve()} is incomplete or corrupt: rebuild it")
+        raise RuntimeError(f"the store at {current.resolve()} is incomplete or corrupt: "
+                           "rebuild it with `immunall build`")
     return current.resolve()

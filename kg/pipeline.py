@@ -18,6 +18,7 @@ from kg import prefixes
 from kg.build import Built, build_graphs
 from kg.corpus import Corpus
 from kg.facts import FactSet, load_facts
+from kg.faults import checkpoint
 from kg.load import Generation, switch, write_generation
 from kg.mapping_checks import check_all
 from kg.mapping_rdf import mapping_graph
@@ -54,6 +55,7 @@ class Outcome:
 @contextmanager
 def _step(outcome: Outcome, name: str, progress: Progress) -> Iterator[None]:
     progress(f"{name} ...")
+    checkpoint(name)
     start = time.perf_counter()
     yield
     outcome.timings[name] = time.perf_counter() - start
@@ -82,7 +84,8 @@ def linked_data_files(result: MappingSet, ontology: Graph) -> Callable[[str], di
 def run(settings: Settings, *, load: bool = True, progress: Progress = lambda _: None) -> Outcome:
     """Build, reason and validate; with `load`, also write a generation and switch to it.
 
-    Raises FactError (input), ReasonerError (reasoner), NotConforming (validation).
+    Raises FactError (input), ReasonerError (reasoner), ValidatorError (validator failed or timed out),
+    NotConforming (validation).
     """
     outcome = Outcome()
     with _step(outcome, "parse", progress):
@@ -111,7 +114,8 @@ def run(settings: Settings, *, load: bool = True, progress: Progress = lambda _:
         union = PreparedQueryGraph()
         for graph in layers.values():
             union += graph
-        outcome.report = validate_graph(union, load_shapes(settings.shapes), checks=settings.checks)
+        outcome.report = validate_graph(union, load_shapes(settings.shapes), checks=settings.checks,
+                                        timeout=settings.validator_timeout)
     if not outcome.report.conforms:
         raise NotConforming(outcome.report)
     if load:

@@ -72,7 +72,8 @@ def run_hermit(ontology: Graph, asserted: Graph, timeout: float) -> Reasoned:
         proc = subprocess.Popen(
             [sys.executable, "-m", "kg.reason_worker", str(given), str(result)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+                 "IMMUNALL_REASON_PARENT": str(os.getpid())},
         )
         try:
             _, err = proc.communicate(timeout=timeout)

@@ -3,11 +3,23 @@
 Runs on the union of ontology, asserted, inferred and provenance graphs with inference
 'none': the reasoner has already materialised what matters, and RDFS inference would cost
 about ten times as much.
+
+pySHACL has no time limit, and a SPARQL-based constraint can run for ever on the wrong data, so
+with a `timeout` the validation runs in a forked child process (it inherits the graphs, nothing is
+copied or serialized; the same code on the same data gives the same report) that is killed when
+the time passes, as kg/reason.py does for HermiT.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import multiprocessing
+import os
+import signal
+import traceback
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from pyshacl import validate as shacl_validate
@@ -17,6 +29,10 @@ from rdflib.plugins.sparql import prepareQuery
 from kg.checks import run_violation_queries
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
+
+
+class ValidatorError(Exception):
+    """The validator failed or did not finish within its time limit."""
 
 
 @dataclass
@@ -74,7 +90,60 @@ def load_shapes(folder: Path) -> Graph:
 
 
 def validate_graph(data: Graph, shapes: Graph, ontology: Graph | None = None,
-                   checks: Path | None = None) -> Report:
+                   checks: Path | None = None, timeout: float | None = None) -> Report:
+    """SHACL and the quality checks; with `timeout` (seconds), in a child process that is stopped
+    when the time passes (ValidatorError)."""
+    if timeout is None:
+        return _validate(data, shapes, ontology, checks)
+    return _validate_in_child(data, shapes, ontology, checks, timeout)
+
+
+def _validate_in_child(data: Graph, shapes: Graph, ontology: Graph | None, checks: Path | None,
+                       timeout: float) -> Report:
+    context = multiprocessing.get_context("fork")  # the child shares the graphs as they are
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(send, data, shapes, ontology, checks), daemon=True)
+    child.start()
+    send.close()
+    try:
+        if not receive.poll(timeout):
+            raise ValidatorError(f"pySHACL did not finish within {timeout:g} s and was stopped "
+                                 "(IMMUNALL_VALIDATOR_TIMEOUT)")
+        try:
+            kind, value = receive.recv()
+        except EOFError:
+            child.join(5)
+            raise ValidatorError(f"the validator process ended without a report (exit {child.exitcode})") from None
+    finally:
+        receive.close()
+        if child.is_alive():
+            child.kill()
+        child.join(5)
+    if kind == "error":
+        raise ValidatorError(f"pySHACL failed: {value}")
+    return value
+
+
+def _die_with_parent() -> None:
+    """Linux: SIGKILL this process when the build that forked it dies (even by SIGKILL)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _child(send: Connection, data: Graph, shapes: Graph, ontology: Graph | None, checks: Path | None) -> None:
+    parent = os.getppid()
+    _die_with_parent()
+    if os.getppid() != parent:  # the parent died before the death signal was armed
+        os._exit(1)
+    try:
+        message: tuple[str, object] = ("report", _validate(data, shapes, ontology, checks))
+    except Exception as error:  # noqa: BLE001 - any failure is reported to the parent
+        message = ("error", f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=5)}")
+    send.send(message)
+    send.close()
+
+
+def _validate(data: Graph, shapes: Graph, ontology: Graph | None, checks: Path | None) -> Report:
     if not isinstance(data, PreparedQueryGraph):
         graph = PreparedQueryGraph()
         graph += data

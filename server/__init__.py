@@ -18,7 +18,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from flask import Flask
 
     from server import config as settings
-    from server import downloads, http, pages, prefixes, render, sparql, store, void
+    from server import downloads, http, openapi, pages, prefixes, render, sparql, store, void
     from server.stats import StatsCache
 
     app = Flask(__name__)
@@ -35,6 +35,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(downloads.bp)
     prefixes.init_app(app)
     _response_cache(app, values)
+    app.register_blueprint(openapi.bp)
     return app
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import resource
 import signal
 import sys
+import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -18,10 +19,12 @@ from typing import Any
 import pyoxigraph as ox
 
 from server.results import Answer, boolean_answer, solutions_answer, triples_answer
+from server.sparql_text import complexity_problem
 
 # If the web process vanishes without killing us, SIGALRM's default action ends a runaway query
 # this long after its own time limit (the kernel delivers it whatever the Rust code is doing).
 BACKSTOP_SECONDS = 5.0
+STACK_BYTES = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -38,11 +41,12 @@ class QueryJob:
     named_graphs: tuple[str, ...] | None = None  # protocol named-graph-uri values
     query_names_dataset: bool = False  # the query has its own FROM / FROM NAMED
     form: str | None = None  # SELECT, ASK, CONSTRUCT, DESCRIBE as sketched; None if unknown
+    service_allow: tuple[str, ...] = ()  # SERVICE endpoints the query may call (none by default)
 
 
 @dataclass(frozen=True)
 class Failure:
-    """Why a query produced no answer: `syntax` (client's fault, 400) or `error` (500)."""
+    """Why a query produced no answer: `syntax` or `refused` (client's fault, 400) or `error` (500)."""
 
     kind: str
     message: str
@@ -71,6 +75,17 @@ def dataset_arguments(job: QueryJob) -> dict[str, Any]:
 
 def evaluate(store: ox.Store, job: QueryJob) -> Answer | Failure:
     """Run `job` on `store`; syntax and evaluation errors become a `Failure`."""
+    problem = complexity_problem(job.query)
+    if problem is not None:
+        return Failure("refused", problem)
+    if "service" in job.query.lower():  # both readings of SERVICE, here where time is limited
+        from server.errors import Refused
+        from server.federation import check_services
+
+        try:
+            check_services(job.query, job.service_allow)
+        except Refused as refusal:
+            return Failure("refused", str(refusal))
     try:
         result = store.query(job.query, base_iri=job.base_iri, **dataset_arguments(job))
         if isinstance(result, ox.QueryBoolean):
@@ -120,10 +135,20 @@ def limit_memory(megabytes: int) -> None:
 
 
 def main(argv: list[str]) -> None:
-    """`python -m server.evaluate FD GENERATION MEMORY_MB`: serve jobs on the socket FD."""
+    """`python -m server.evaluate FD GENERATION MEMORY_MB`: serve jobs on the socket FD.
+
+    Queries run in a thread with a large stack (only the pages touched are ever committed): the
+    engine's parser and planner recurse over the query, and the main thread's 8 MB would overflow
+    on queries well inside the limits of `complexity_problem`.
+    """
     fd, generation, megabytes = int(argv[0]), argv[1], int(argv[2])
     limit_memory(megabytes)
-    serve(Connection(fd), generation)
+    # The stack counts against RLIMIT_DATA: at most a quarter of the memory limit.
+    stack = min(STACK_BYTES, megabytes * 1024 * 1024 // 4) if megabytes > 0 else STACK_BYTES
+    threading.stack_size(max(stack, threading.stack_size() or 0, 8 * 1024 * 1024))
+    worker = threading.Thread(target=serve, args=(Connection(fd), generation), name="query")
+    worker.start()
+    worker.join()
 
 
 if __name__ == "__main__":

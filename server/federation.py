@@ -57,11 +57,17 @@ def _lexed_services(query: str) -> list[str]:
     return endpoints
 
 
-def service_endpoints(query: str) -> list[str]:
-    """Every SERVICE endpoint of `query`, read twice; raises Refused when the readings differ."""
+def service_endpoints(query: str, parse: bool = True) -> list[str]:
+    """Every SERVICE endpoint of `query`, read twice; raises Refused when the readings differ.
+
+    `parse=False` reads with the lexer alone (linear time): the web process's early refusal. The
+    second reading (rdflib's parser, slow on long hostile text) runs in the query process, under
+    the query's time limit, before the engine sees the query (server/evaluate.py)."""
     if "service" not in query.lower():
         return []
     lexed = _lexed_services(query)
+    if not parse:
+        return lexed
     parsed = _parsed_services(query)
     if sorted(lexed) != sorted(parsed):
         raise Refused("The SERVICE endpoints of this query could not be determined unambiguously; "
@@ -69,9 +75,9 @@ def service_endpoints(query: str) -> list[str]:
     return lexed
 
 
-def check_services(query: str, allowed: Sequence[str]) -> list[str]:
+def check_services(query: str, allowed: Sequence[str], parse: bool = True) -> list[str]:
     """The endpoints the query will call, all on the allow-list; else Refused naming the first other."""
-    endpoints = service_endpoints(query)
+    endpoints = service_endpoints(query, parse)
     for endpoint in endpoints:
         if endpoint not in allowed:
             if allowed:

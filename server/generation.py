@@ -36,9 +36,13 @@ def read_generation(path: Path) -> Generation:
     manifest = real / "build.json"
     if not manifest.is_file():
         return Generation(path=real)
-    info: dict[str, Any] = json.loads(manifest.read_text(encoding="utf-8"))
-    built = info.get("built")
-    when = datetime.fromisoformat(built.replace("Z", "+00:00")) if built else None
+    try:
+        info: dict[str, Any] = json.loads(manifest.read_text(encoding="utf-8"))
+        built = info.get("built")
+        when = datetime.fromisoformat(built.replace("Z", "+00:00")) if built else None
+    except (OSError, ValueError, AttributeError) as error:
+        raise StoreUnavailable(f"The store generation at {path} is corrupt (build.json: {error}); "
+                               "rebuild the graph.") from None
     if when is not None and when.tzinfo is None:
         when = when.replace(tzinfo=UTC)  # the contract says UTC; compare as such
     return Generation(

@@ -30,3 +30,10 @@ errorlog = "-"
 
 # Start the query processes with the web worker, so the first query does not wait for them.
 os.environ.setdefault("IMMUNALL_PREWARM", "1")
+
+
+def on_starting(server) -> None:  # noqa: ARG001 - gunicorn's hook signature
+    """Refuse to start on a missing or corrupt store, with one clear line (server/startup.py)."""
+    from server.startup import check_store
+
+    check_store()

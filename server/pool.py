@@ -27,7 +27,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from server.errors import BackendFailure as WorkerFailed
-from server.errors import MemoryLimit, QueryTimeout
+from server.errors import MemoryLimit, QueryTimeout, StoreUnavailable
 from server.evaluate import Failure, QueryJob
 from server.results import Answer
 
@@ -128,6 +128,11 @@ class WorkerPool:
                     "the query was stopped. Narrow it (a LIMIT, more specific patterns, "
                     "no ORDER BY over huge results) and try again."
                 ) from error
+            if worker.process.returncode == -signal.SIGSEGV:
+                raise WorkerFailed(
+                    "The query engine crashed on this query (most likely too long or too deeply "
+                    "nested for it); the query was stopped. Simplify or split it and try again."
+                ) from error
             raise WorkerFailed(f"The query process ended unexpectedly ({error!r}).") from error
         self._release(worker)
         return answer
@@ -209,7 +214,7 @@ class WorkerPool:
             ready = False
         if not ready:
             self._discard(worker)
-            raise WorkerFailed(
+            raise StoreUnavailable(
                 f"The query process could not open the store {worker.generation}; "
                 "see the server log."
             )

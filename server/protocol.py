@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import unquote_to_bytes
 
 from werkzeug.datastructures import MultiDict
 
@@ -43,7 +44,20 @@ def _one_query(values: list[str]) -> str | None:
 def _dataset(*sources: MultiDict[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     default = tuple(iri for source in sources for iri in source.getlist("default-graph-uri"))
     named = tuple(iri for source in sources for iri in source.getlist("named-graph-uri"))
+    for name, iris in (("default-graph-uri", default), ("named-graph-uri", named)):
+        for iri in iris:
+            _check_iri(name, iri)
     return default, named
+
+
+def _check_iri(name: str, iri: str) -> None:
+    """A graph IRI the engine will accept, else a 400 naming the parameter and the value."""
+    import pyoxigraph as ox
+
+    try:
+        ox.NamedNode(iri)
+    except ValueError as error:
+        raise ProtocolViolation(f"{name} must be an absolute IRI; {iri[:200]!r} is not one ({error}).") from None
 
 
 def _refuse_updates(*sources: MultiDict[str, str]) -> None:
@@ -91,3 +105,15 @@ def read_operation(
         f"POST a query as {FORM} (query=...) or as {DIRECT_QUERY}; "
         f"got {mimetype or 'no Content-Type'}."
     )
+
+
+def check_utf8(encoded: bytes, where: str) -> None:
+    """A URL-encoded string (query string, form body) whose values are all UTF-8, else a 400.
+
+    Werkzeug would replace or drop what does not decode, so a form with a broken byte would lose
+    its query and read as a request for the service description."""
+    for pair in encoded.split(b"&"):
+        try:
+            unquote_to_bytes(pair.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ProtocolViolation(f"The {where} is not valid UTF-8: {error}") from error

@@ -73,6 +73,9 @@ class RemoteBackend:
         return Generation()
 
     def run(self, job: QueryJob) -> Answer:
+        from server.federation import check_services
+
+        check_services(job.query, job.service_allow)  # no query process here: checked in-process
         body, media_type, remote_cut = self._fetch(job)
         answer = self._answer(job, body, media_type)
         return dataclasses.replace(answer, truncated=True) if remote_cut else answer

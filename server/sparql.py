@@ -26,7 +26,7 @@ from server.negotiation import (
     best_match,
     offers_for,
 )
-from server.protocol import FORM, Operation, read_operation
+from server.protocol import FORM, Operation, check_utf8, read_operation
 from server.sparql_text import sketch
 from server.store import get_backend
 
@@ -41,6 +41,9 @@ def _check_size() -> None:
 
 def _read() -> Operation:
     is_form = request.mimetype == FORM
+    check_utf8(request.query_string, "query string")
+    if is_form:
+        check_utf8(request.get_data(cache=True), "form body")
     body = b"" if is_form else request.get_data(cache=True)
     form = request.form if is_form else MultiDict()
     return read_operation(
@@ -60,7 +63,8 @@ def endpoint():
     shape = sketch(operation.query)
     if shape.is_update:
         raise ReadOnly("This request sent an update where a query belongs.")
-    check_services(operation.query, current_app.config["SERVICE_ALLOW"])
+    allow = tuple(current_app.config["SERVICE_ALLOW"])
+    check_services(operation.query, allow, parse=False)  # early; the full check runs with the query
     solutions, graph = _formats(shape.form)
     backend = get_backend()
     generation = backend.generation()
@@ -89,6 +93,7 @@ def endpoint():
         named_graphs=operation.named_graphs if protocol else None,
         query_names_dataset=shape.has_dataset_clause,
         form=shape.form,
+        service_allow=allow,
     )
     return render.answer(backend.run(job), (solutions, graph), generation, etag)
 

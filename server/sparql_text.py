@@ -104,10 +104,10 @@ def service_targets(text: str) -> list[ServiceTarget]:
             prefixes[following[0][1][:-1]] = following[1][1][1:-1]
         if word != "SERVICE":
             continue
-        rest = tokens[index + 1:]
-        if rest and rest[0][0] == "word" and rest[0][1].upper() == "SILENT":
-            rest = rest[1:]
-        targets.append(_target(rest[0] if rest else ("other", ""), prefixes))
+        after = index + 1  # indexes, not slices: a text of many SERVICE words stays linear
+        if after < len(tokens) and tokens[after][0] == "word" and tokens[after][1].upper() == "SILENT":
+            after += 1
+        targets.append(_target(tokens[after] if after < len(tokens) else ("other", ""), prefixes))
     return targets
 
 
@@ -146,3 +146,32 @@ def sketch(text: str) -> Sketch:
         has_dataset_clause=any(word == "FROM" and depth == 0 for word, depth in keywords),
         uses_service=any(word == "SERVICE" for word, _ in keywords),
     )
+
+
+# The engine's parser and planner recurse over the query: past some depth (a few thousand nested
+# groups, tens of thousands of chained UNIONs or operators) they overflow their stack and the query
+# process dies. Real queries stay far below these limits; a query beyond them is refused up front.
+MAX_NESTING = 64
+MAX_TOKENS = 100_000
+
+
+def complexity_problem(text: str) -> str | None:
+    """Why the query is too deeply nested or too long for the engine, or None when it is not."""
+    depth = count = 0
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind in ("space", "comment"):
+            continue
+        count += 1
+        if count > MAX_TOKENS:
+            return (f"The query has more than {MAX_TOKENS} terms, more than this endpoint evaluates; "
+                    "split it into smaller queries.")
+        token = match.group()
+        if kind == "open" or token in ("(", "["):
+            depth += 1
+            if depth > MAX_NESTING:
+                return (f"The query nests groups, brackets or parentheses more than {MAX_NESTING} levels "
+                        "deep, more than this endpoint evaluates; flatten it.")
+        elif kind == "close" or token in (")", "]"):
+            depth = max(0, depth - 1)
+    return None

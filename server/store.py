@@ -13,7 +13,11 @@ from typing import Protocol
 
 from flask import Flask, current_app
 
-from server.errors import BackendFailure, QuerySyntax
+from server.errors import (
+    BackendFailure,
+    QuerySyntax,
+    Refused,
+)
 from server.evaluate import Failure, QueryJob
 from server.generation import Generation, read_generation
 from server.pool import WorkerPool
@@ -37,6 +41,8 @@ def _unwrap(answer: Answer | Failure) -> Answer:
     if isinstance(answer, Failure):
         if answer.kind == "syntax":
             raise QuerySyntax(f"Malformed query: {answer.message}")
+        if answer.kind == "refused":
+            raise Refused(answer.message)
         raise BackendFailure(answer.message)
     return answer
 

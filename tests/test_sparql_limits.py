@@ -141,3 +141,49 @@ def test_memory_limit_stops_a_hungry_query(make_app):
     assert "memory limit of 256 MB" in response.text
     assert time.monotonic() - started < 15
     assert client.get("/sparql", query_string={"query": CHEAP}).status_code == 200
+
+
+def test_cheap_queries_of_other_clients_stay_prompt_while_runaways_run(make_app, start_server):
+    """Over real HTTP: one client sends runaway queries of several kinds back to back (cross product,
+    closure of a negated path, a huge OFFSET), three others keep sending cheap look-ups; every cheap
+    one is answered, promptly, the whole time."""
+    import requests
+
+    app = make_app(QUERY_TIMEOUT=1.5, QUERY_WORKERS=2)
+    app.extensions[EXTENSION].pool.warm()
+    live = start_server(app)
+    runaways = [RUNAWAY,
+                "SELECT (COUNT(*) AS ?n) WHERE { ?a (!<http://x/>|^!<http://x/>)* ?b . ?c ?d ?e . ?f ?g ?h . "
+                "?i ?j ?k }",
+                "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } OFFSET 1000000000000"]
+    stop = threading.Event()
+    cheap: list[tuple[int, float]] = []
+    hostile: list[int] = []
+
+    def runaway_client() -> None:
+        with requests.Session() as session:
+            for query in runaways:
+                hostile.append(session.get(live.endpoint, params={"query": query}, timeout=30).status_code)
+        stop.set()
+
+    def cheap_client() -> None:
+        with requests.Session() as session:
+            while not stop.is_set():
+                started = time.monotonic()
+                response = session.get(live.endpoint, params={"query": CHEAP}, timeout=30,
+                                       headers={"Accept": "application/sparql-results+json"})
+                cheap.append((response.status_code, time.monotonic() - started))
+                time.sleep(0.01)
+
+    threads = [threading.Thread(target=cheap_client) for _ in range(3)]
+    threads.append(threading.Thread(target=runaway_client))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert hostile == [503, 503, 503]
+    assert len(cheap) > 30
+    assert all(status == 200 for status, _ in cheap)
+    latencies = sorted(seconds for _, seconds in cheap)
+    assert latencies[len(latencies) // 2] < 0.25, latencies[-10:]
+    assert latencies[int(len(latencies) * 0.95)] < 0.75, latencies[-10:]

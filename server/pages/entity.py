@@ -58,7 +58,11 @@ def _choose(suffix_format: Format | None) -> Format:
 
 
 def _exists(iri: str) -> bool:
-    return data.ask("exists", this=data.iri(iri))
+    try:
+        this = data.iri(iri)
+    except ValueError:  # a path that makes no IRI (`<`, spaces, ...) names nothing in the graph
+        return False
+    return data.ask("exists", this=this)
 
 
 def _answer(path: str, iri: str, chosen: Format, html, rdf_query: str, **params) -> Response:
