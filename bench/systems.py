@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.client import wait_until_up
+from bench.virtuoso import virtuoso_ini
 
 ROOT = Path(__file__).resolve().parents[1]
 ASK = "/sparql?query=ASK%20%7B%7D"
@@ -211,46 +212,6 @@ def start_rdflib(generation: Path, workdir: Path, triples: int) -> Running:
     return running
 
 
-VIRTUOSO_INI = """\
-[Database]
-DatabaseFile = {dir}/virtuoso.db
-ErrorLogFile = {dir}/virtuoso.log
-LockFile = {dir}/virtuoso.lck
-TransactionFile = {dir}/virtuoso.trx
-xa_persistent_file = {dir}/virtuoso.pxa
-ErrorLogLevel = 7
-FileExtend = 200
-Striping = 0
-TempStorage = TempDatabase
-
-[TempDatabase]
-DatabaseFile = {dir}/virtuoso-temp.db
-TransactionFile = {dir}/virtuoso-temp.trx
-Striping = 0
-
-[Parameters]
-ServerPort = 127.0.0.1:{sql_port}
-DisableUnixSocket = 1
-CheckpointInterval = 0
-DirsAllowed = ., {data}
-NumberOfBuffers = {buffers}
-MaxDirtyBuffers = {dirty}
-ThreadsPerQuery = 2
-MaxQueryMem = 2G
-
-[HTTPServer]
-ServerPort = 127.0.0.1:{http_port}
-ServerRoot = {dir}/www
-ServerThreads = 8
-Charset = UTF-8
-EnabledGzipContent = 0
-
-[SPARQL]
-ResultSetMaxRows = 1000000
-MaxQueryExecutionTime = 120
-"""
-
-
 def start_virtuoso(generation: Path, workdir: Path, triples: int, cache: Path) -> Running:
     binary, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt") or shutil.which("isql-v")
     if binary is None or isql is None:
@@ -262,9 +223,9 @@ def start_virtuoso(generation: Path, workdir: Path, triples: int, cache: Path) -
     (folder / "www").mkdir(parents=True, exist_ok=True)
     sql_port, http_port = free_port(), free_port()
     buffers = 40_000 if triples < 2_000_000 else 400_000  # 8 KB pages: 330 MB / 3.3 GB
-    (folder / "virtuoso.ini").write_text(VIRTUOSO_INI.format(
-        dir=folder, data=generation, sql_port=sql_port, http_port=http_port, buffers=buffers,
-        dirty=buffers * 3 // 4), encoding="utf-8")
+    (folder / "virtuoso.ini").write_text(virtuoso_ini(
+        folder, generation, sql_port, http_port, buffers=buffers, threads=8, max_seconds=120,
+        max_query_mem="2G"), encoding="utf-8")
     log = folder / "stdout.log"
     process = _spawn([binary, "-f", "-c", str(folder / "virtuoso.ini")], log, cwd=folder)
     base = f"http://127.0.0.1:{http_port}"

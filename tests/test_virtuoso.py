@@ -45,6 +45,7 @@ import pytest
 import requests
 from flask.testing import FlaskClient
 
+from bench.virtuoso import virtuoso_ini
 from kg.pipeline import Outcome
 from kg.settings import Settings
 from server import close_app, create_app
@@ -63,45 +64,6 @@ GRAPHS = {name: f"{IA}graph/{name}" for name in ("ontology", "asserted", "inferr
 RESOURCE = f"{IA}antigen/CD22"
 EXAMPLES = load_all()
 START_SECONDS = 60
-
-INI = """\
-[Database]
-DatabaseFile = {dir}/virtuoso.db
-ErrorLogFile = {dir}/virtuoso.log
-LockFile = {dir}/virtuoso.lck
-TransactionFile = {dir}/virtuoso.trx
-xa_persistent_file = {dir}/virtuoso.pxa
-ErrorLogLevel = 7
-FileExtend = 200
-Striping = 0
-TempStorage = TempDatabase
-
-[TempDatabase]
-DatabaseFile = {dir}/virtuoso-temp.db
-TransactionFile = {dir}/virtuoso-temp.trx
-Striping = 0
-
-[Parameters]
-ServerPort = 127.0.0.1:{sql_port}
-DisableUnixSocket = 1
-CheckpointInterval = 0
-DirsAllowed = ., {export}
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
-ThreadsPerQuery = 2
-
-[HTTPServer]
-ServerPort = 127.0.0.1:{http_port}
-ServerRoot = {dir}/www
-ServerThreads = 4
-Charset = UTF-8
-EnabledGzipContent = 0
-
-[SPARQL]
-ResultSetMaxRows = 1000000
-MaxQueryExecutionTime = 60
-"""
-
 
 def _free_port() -> int:
     with socket.socket() as probe:
@@ -150,8 +112,7 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
     (folder / "export").mkdir()
     sql_port, http_port = _free_port(), _free_port()
     ini = folder / "virtuoso.ini"
-    ini.write_text(INI.format(dir=folder, export=folder / "export", sql_port=sql_port,
-                              http_port=http_port), encoding="utf-8")
+    ini.write_text(virtuoso_ini(folder, folder / "export", sql_port, http_port), encoding="utf-8")
     log = folder / "stdout.log"
     with log.open("wb") as out:
         process = subprocess.Popen([VIRTUOSO, "-f", "-c", str(ini)], cwd=folder, stdout=out,
