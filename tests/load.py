@@ -19,7 +19,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import requests
+
+from tests.net import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "server" / "queries" / "examples" / "03-eliana-outcomes.rq"
@@ -86,11 +87,6 @@ def workload() -> list[str]:
     return sparql[:2] * 2 + sparql[2:] + PAGES
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
 
 def start_gunicorn(store: Path, port: int) -> subprocess.Popen[bytes]:
     env = dict(os.environ, IMMUNALL_STORE_PATH=str(store), IMMUNALL_BIND=f"127.0.0.1:{port}")
@@ -139,7 +135,7 @@ def run(store: Path, seconds: int, connections: int, threads: int = 2, budget_ms
     wrk = shutil.which("wrk")
     if wrk is None:
         raise RuntimeError("wrk is not installed (Debian package `wrk`)")
-    port = _free_port()
+    port = free_port()
     process = start_gunicorn(store, port)
     try:
         base = f"http://127.0.0.1:{port}"

@@ -24,6 +24,7 @@ from kg.pipeline import Outcome
 from kg.settings import Settings
 from server import close_app, create_app
 from server.federation import check_services
+from tests.net import free_port
 
 pytest_plugins = ["tests.server_fixtures"]
 
@@ -44,11 +45,6 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX ia: <https://w3id.org/immunall/ontology/>
 """
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def oxigraph_binary() -> str:

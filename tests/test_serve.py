@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,19 +15,16 @@ import pytest
 import requests
 from SPARQLWrapper import JSON, SPARQLWrapper
 
+from tests.net import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory):
     dist = tmp_path_factory.mktemp("serve-dist")  # empty: serve must build first
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "IMMUNALL_DIST": str(dist)}
     env.pop("IMMUNALL_STORE_PATH", None)
     process = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,15 +13,12 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.net import free_port
+
 pytest_plugins = ["tests.server_fixtures"]
 
 ROOT = Path(__file__).resolve().parents[1]
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _children(pid: int) -> set[int]:
@@ -44,7 +40,7 @@ def _children(pid: int) -> set[int]:
 
 @pytest.fixture(scope="module")
 def gunicorn(generation):
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, IMMUNALL_STORE_PATH=str(generation), IMMUNALL_BIND=f"127.0.0.1:{port}")
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "server" / "gunicorn_conf.py"),

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 from collections.abc import Callable
@@ -16,16 +15,12 @@ from pathlib import Path
 import pytest
 
 from kg.store_check import StoreProblem, check_generation
+from tests.net import free_port
 
 pytest_plugins = ["tests.server_fixtures"]
 
 ROOT = Path(__file__).resolve().parents[1]
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _corrupt(kind: str, generation: Path, target: Path) -> Path:
@@ -89,7 +84,7 @@ def test_a_good_store_passes(generation: Path, build_info: dict) -> None:
 @pytest.mark.parametrize("kind", ["missing", "truncated-sst"])
 def test_gunicorn_refuses_to_start_on_a_broken_store(kind: str, generation: Path, tmp_path: Path) -> None:
     path = _corrupt(kind, generation, tmp_path)
-    env = dict(os.environ, IMMUNALL_STORE_PATH=str(path), IMMUNALL_BIND=f"127.0.0.1:{_free_port()}")
+    env = dict(os.environ, IMMUNALL_STORE_PATH=str(path), IMMUNALL_BIND=f"127.0.0.1:{free_port()}")
     result = subprocess.run([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "server" / "gunicorn_conf.py"),
                              "server:create_app()"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode != 0

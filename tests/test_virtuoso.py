@@ -32,7 +32,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -51,6 +50,7 @@ from kg.settings import Settings
 from server import close_app, create_app
 from server.examples import Example, load_all
 from tests.expectations import check, rows_of_json
+from tests.net import free_port
 
 VIRTUOSO = shutil.which("virtuoso-t")
 ISQL = shutil.which("isql-vt") or shutil.which("isql-v")
@@ -64,11 +64,6 @@ GRAPHS = {name: f"{IA}graph/{name}" for name in ("ontology", "asserted", "inferr
 RESOURCE = f"{IA}antigen/CD22"
 EXAMPLES = load_all()
 START_SECONDS = 60
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass(frozen=True)
@@ -110,7 +105,7 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
     folder = tmp_path_factory.mktemp("virtuoso")
     (folder / "www").mkdir()
     (folder / "export").mkdir()
-    sql_port, http_port = _free_port(), _free_port()
+    sql_port, http_port = free_port(), free_port()
     ini = folder / "virtuoso.ini"
     ini.write_text(virtuoso_ini(folder, folder / "export", sql_port, http_port), encoding="utf-8")
     log = folder / "stdout.log"
