@@ -4,7 +4,7 @@
 
   synth.py     seeded generator of graphs shaped like the real one (N-Quads + a store generation)
   systems.py   the systems under test: the store in-process (the floor), ImmunALL over HTTP
-               (gunicorn + server/gunicorn_conf.py), the Oxigraph server, rdflib-endpoint, Virtuoso
+               (granian, server/production.py), the Oxigraph server, rdflib-endpoint, Virtuoso
   client.py    a lean keep-alive HTTP/1.1 client, so the client's own cost stays out of the figures
   workloads.py what is measured: competency queries, pages, search, protocol round trips, load
   report.py    docs/benchmarks.md

@@ -1,6 +1,6 @@
 """The systems under test, each started on loopback over one store generation and stopped after.
 
-  immunall   gunicorn -c server/gunicorn_conf.py "server:create_app()" (the production settings)
+  immunall   `python -m server.production`: granian over the app factory (the production settings)
   oxigraph   `oxigraph serve-read-only --union-default-graph` on the same store directory
   rdflib     rdflib-endpoint (FastAPI + uvicorn) over an in-memory rdflib Dataset of the N-Quads
   virtuoso   a private virtuoso-t (own virtuoso.ini and database under .bench/, loopback ports),
@@ -163,8 +163,7 @@ def start_immunall(generation: Path, workdir: Path, env_extra: dict | None = Non
     env = dict(os.environ, IMMUNALL_STORE_PATH=str(generation), IMMUNALL_BIND=f"127.0.0.1:{port}",
                PYTHONPATH=str(ROOT), **(env_extra or {}))
     log = workdir / "immunall.log"
-    command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "server" / "gunicorn_conf.py"),
-               "--access-logfile", "/dev/null", "server:create_app()"]
+    command = [sys.executable, "-m", "server.production"]
     process = _spawn(command, log, env)
     base = f"http://127.0.0.1:{port}"
     running = _started("immunall", process, base, "/sparql", ASK, 120, log, workdir=workdir)

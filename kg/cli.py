@@ -2,8 +2,8 @@
 locate | bench.
 
 Exit codes (as pySHACL's CLI): 0 success or conforming, 1 data that does not conform,
-2 an error (broken input, reasoner failure, bad arguments). `serve` starts gunicorn on the
-app factory by its import string, so the build side never imports the server.
+2 an error (broken input, reasoner failure, bad arguments). `serve` starts granian
+(server/production.py) on the app factory by its import string, so the build side never imports the server.
 """
 
 from __future__ import annotations
@@ -117,13 +117,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         if status != OK:
             return status
     _check(settings)
-    conf = settings.root / "server" / "gunicorn_conf.py"
-    command = [sys.executable, "-m", "gunicorn", "--bind", f"{args.host}:{args.port}"]
-    if conf.is_file():
-        command += ["--config", str(conf)]
+    command = [sys.executable, "-m", "server.production", "--bind", f"{args.host}:{args.port}"]
     if args.workers:
         command += ["--workers", str(args.workers)]
-    command.append("server:create_app()")
     _progress(f"serving http://{args.host}:{args.port}/sparql")
     os.chdir(settings.root)
     os.execvp(command[0], command)
@@ -262,10 +258,10 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("build", help="build, reason, validate, write dumps and switch the store")
     sub.add_parser("validate", help="build, reason and validate without writing anything")
-    serve = sub.add_parser("serve", help="serve the store with gunicorn (builds first if needed)")
+    serve = sub.add_parser("serve", help="serve the store with granian (builds first if needed)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=0, help="gunicorn workers (default from config)")
+    serve.add_argument("--workers", type=int, default=0, help="web workers (default 2, IMMUNALL_WEB_WORKERS)")
     query = sub.add_parser("query", help="run a SPARQL query on the built store")
     query.add_argument("query", nargs="?", help="the query text")
     query.add_argument("--file", "-f", help="read the query from a .rq file")

@@ -1,7 +1,7 @@
 """The read side of ImmunALL: a Flask app over the built store (or an external endpoint).
 
-`create_app()` is the only entry point; `gunicorn "server:create_app()" -c server/gunicorn_conf.py`
-runs it in production and tests build it with their own configuration.
+`create_app()` is the only entry point; `python -m server.production` (granian) runs it in
+production and tests build it with their own configuration.
 """
 
 from __future__ import annotations
@@ -34,12 +34,21 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     pages.init_app(app)
     app.register_blueprint(downloads.bp)
     prefixes.init_app(app)
+    _direct_sparql(app, values)
     _response_cache(app, values)
     app.register_blueprint(openapi.bp)
     return app
 
 
 RESPONSE_CACHE = "immunall.response_cache"
+
+
+def _direct_sparql(app: Flask, values: Mapping[str, Any]) -> None:
+    """Quick /sparql queries answered without Flask (server/direct.py), for the embedded store."""
+    from server.direct import DirectSparql
+
+    if float(values["INPROCESS_MS"]) > 0 and not values["SPARQL_ENDPOINT"]:
+        app.wsgi_app = DirectSparql(app.wsgi_app, app)  # type: ignore[method-assign]
 
 
 def _response_cache(app: Flask, values: Mapping[str, Any]) -> None:
@@ -57,7 +66,7 @@ def _response_cache(app: Flask, values: Mapping[str, Any]) -> None:
 
 
 def close_app(app: Flask) -> None:
-    """Stop the app's query processes (tests; gunicorn workers end them at exit anyway)."""
+    """Stop the app's query processes (tests; web workers end them at exit anyway)."""
     from server import store
 
     store.close_app(app)

@@ -116,6 +116,16 @@ SETTINGS: tuple[Setting, ...] = (
         "Query processes per web worker; at least 2 so one runaway query cannot block a cheap one.",
     ),
     Setting(
+        "INPROCESS_MS",
+        "IMMUNALL_INPROCESS_MS",
+        lambda: 20.0,
+        float,
+        "A query that finished within this many ms on the live store generation runs in the web "
+        "process the next time it is asked (comments aside), and so do the pages' own queries, "
+        "saving the trip to a query process (server/lane.py); 0 sends every query to the query "
+        "processes.",
+    ),
+    Setting(
         "QUERY_MEMORY_MB",
         "IMMUNALL_QUERY_MEMORY_MB",
         lambda: 2048,
@@ -152,7 +162,7 @@ SETTINGS: tuple[Setting, ...] = (
         lambda: False,
         _bool,
         "Start the query processes when the app is created instead of on the first query "
-        "(the gunicorn config turns this on).",
+        "(the production server, server/production.py, turns this on).",
     ),
     Setting(
         "PUBLIC_BASE",

@@ -42,6 +42,8 @@ class QueryJob:
     query_names_dataset: bool = False  # the query has its own FROM / FROM NAMED
     form: str | None = None  # SELECT, ASK, CONSTRUCT, DESCRIBE as sketched; None if unknown
     service_allow: tuple[str, ...] = ()  # SERVICE endpoints the query may call (none by default)
+    trusted: bool = False  # the server's own query (pages): may run in the web process (lane.py)
+    key: str = ""  # the text without comments (sparql_text.sketch), for lane.py's memory of costs
 
 
 @dataclass(frozen=True)
@@ -73,9 +75,12 @@ def dataset_arguments(job: QueryJob) -> dict[str, Any]:
     return {"use_default_graph_as_union": True}
 
 
-def evaluate(store: ox.Store, job: QueryJob) -> Answer | Failure:
-    """Run `job` on `store`; syntax and evaluation errors become a `Failure`."""
-    problem = complexity_problem(job.query)
+def evaluate(store: ox.Store, job: QueryJob, checked: bool = False) -> Answer | Failure:
+    """Run `job` on `store`; syntax and evaluation errors become a `Failure`.
+
+    `checked`: the text already passed `complexity_problem` (the in-process lane only runs
+    queries that did, or the server's own)."""
+    problem = None if checked else complexity_problem(job.query)
     if problem is not None:
         return Failure("refused", problem)
     if "service" in job.query.lower():  # both readings of SERVICE, here where time is limited

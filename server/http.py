@@ -32,7 +32,7 @@ def etag_for(generation: Generation, *parts: str) -> str | None:
     return f"{generation.version[:20]}-{digest}"
 
 
-def _last_modified(generation: Generation) -> datetime | None:
+def last_modified(generation: Generation) -> datetime | None:
     return generation.built.replace(microsecond=0) if generation.built else None
 
 
@@ -47,7 +47,7 @@ def conditional(generation: Generation, etag: str | None) -> Response | None:
     if request.if_none_match:
         fresh = etag is not None and request.if_none_match.contains_weak(etag)
     elif request.if_modified_since and generation.built:
-        last = _last_modified(generation)
+        last = last_modified(generation)
         fresh = last is not None and last <= request.if_modified_since
     if not fresh:
         return None
@@ -58,16 +58,18 @@ def cacheable(response: Response, generation: Generation, etag: str | None) -> R
     """Validators and Cache-Control for a successful answer."""
     if etag:
         response.set_etag(etag, weak=True)
-    last = _last_modified(generation)
+    last = last_modified(generation)
     if last:
         response.last_modified = last
-    if request.method in {"GET", "HEAD"} and generation.version:
-        response.headers["Cache-Control"] = (
-            f"public, max-age={int(current_app.config['CACHE_MAX_AGE'])}"
-        )
-    else:
-        response.headers["Cache-Control"] = "no-cache"
+    response.headers["Cache-Control"] = cache_control(request.method, generation, current_app.config["CACHE_MAX_AGE"])
     return response
+
+
+def cache_control(method: str, generation: Generation, max_age: float) -> str:
+    """Shared caches may keep GET answers for a versioned store; nothing else."""
+    if method in {"GET", "HEAD"} and generation.version:
+        return f"public, max-age={int(max_age)}"
+    return "no-cache"
 
 
 def error_response(error: EndpointError | HTTPException) -> Response:
@@ -87,9 +89,12 @@ def error_response(error: EndpointError | HTTPException) -> Response:
     return response
 
 
+CORS_HEADERS = (("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers", EXPOSED))
+
+
 def _cors(response: Response) -> None:
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = EXPOSED
+    for name, value in CORS_HEADERS:
+        response.headers[name] = value
     if request.method == "OPTIONS":
         response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
         response.headers["Access-Control-Allow-Headers"] = (
@@ -107,13 +112,17 @@ def _gzip(response: Response) -> None:
     ):
         return
     response.vary.add("Accept-Encoding")
-    if request.accept_encodings["gzip"] <= 0:
-        return
-    data = response.get_data()
-    if len(data) < MIN_GZIP_BYTES:
-        return
-    response.set_data(gzip.compress(data, compresslevel=6, mtime=0))
-    response.headers["Content-Encoding"] = "gzip"
+    compressed = gzipped(response.get_data(), request.accept_encodings["gzip"])
+    if compressed is not None:
+        response.set_data(compressed)
+        response.headers["Content-Encoding"] = "gzip"
+
+
+def gzipped(data: bytes, gzip_quality: float) -> bytes | None:
+    """`data` gzipped when the client takes gzip and the body is worth it, else None."""
+    if gzip_quality <= 0 or len(data) < MIN_GZIP_BYTES:
+        return None
+    return gzip.compress(data, compresslevel=6, mtime=0)
 
 
 def _finish(response: Response) -> Response:

@@ -14,6 +14,7 @@ that also names a real RDF type (at any q above 0) still gets it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -151,6 +152,16 @@ def _quality(ranges: list[_Range], media_type: str) -> tuple[float, int]:
 def best_match(
     accept: str | None, offers: Sequence[Format], format_param: str | Sequence[str] | None = None
 ) -> Format | None:
+    """The offer the client prefers, or None (answer 406); see `_best_match`.
+
+    Memoised: clients send the same few Accept headers over and over, and each answer is a pure
+    function of them."""
+    wanted = (format_param,) if isinstance(format_param, str) else tuple(format_param or ())
+    return _best_match(accept, tuple(offers), wanted)
+
+
+@functools.lru_cache(maxsize=1024)
+def _best_match(accept: str | None, offers: tuple[Format, ...], format_param: tuple[str, ...]) -> Format | None:
     """The offer the client prefers, or None (answer 406).
 
     `format` parameters (names such as `json`, or media types) override Accept, because
@@ -160,8 +171,7 @@ def best_match(
     Only when nothing matches are the offers' stand-ins tried (a SPARQL results type asked of a
     graph query gets the nearest RDF syntax, as other servers do), by the same rules.
     """
-    wanted = [format_param] if isinstance(format_param, str) else list(format_param or ())
-    wanted = [value.strip().lower() for value in wanted if value and value.strip()]
+    wanted = [value.strip().lower() for value in format_param if value and value.strip()]
     if wanted:
         named = _named(wanted, offers, lambda offer: (*offer.names, *offer.all_media_types))
         return named or _named(wanted, offers, _stand_ins)

@@ -108,8 +108,14 @@ class WorkerPool:
 
         The time counts from the call, so waiting for a free worker uses it up too.
         """
+        return self.run_timed(job, timeout)[0]
+
+    def run_timed(self, job: QueryJob, timeout: float) -> tuple[Answer | Failure, float]:
+        """`run`, and the seconds the query itself took (from sending it to its answer: no wait for
+        a free or starting worker)."""
         deadline = time.monotonic() + timeout
         worker = self._acquire(deadline, timeout)
+        sent = time.perf_counter()
         try:
             worker.conn.send(job)
             if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
@@ -120,6 +126,7 @@ class WorkerPool:
                     "Narrow the query (a LIMIT, more specific patterns) and try again."
                 )
             answer: Answer | Failure = worker.conn.recv()
+            seconds = time.perf_counter() - sent
         except (EOFError, BrokenPipeError, ConnectionResetError) as error:
             self._discard(worker)
             if worker.process.returncode == -signal.SIGABRT and self.memory_mb:
@@ -135,7 +142,7 @@ class WorkerPool:
                 ) from error
             raise WorkerFailed(f"The query process ended unexpectedly ({error!r}).") from error
         self._release(worker)
-        return answer
+        return answer, seconds
 
     def close(self) -> None:
         """End all idle workers; busy ones end when they come back."""

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 
 import pyoxigraph as ox
 from flask import Response, current_app, request, url_for
+from werkzeug import Request
 
 from server import describe
 from server.errors import NotAcceptable
@@ -24,14 +25,16 @@ STATS = "immunall.stats"
 REMOTE_STATS_SECONDS = 600  # an external endpoint has no version: recount this often
 
 
-def format_param() -> list[str]:
-    """Every `format` value, from the URL and a form body."""
-    return request.args.getlist("format") + request.form.getlist("format")
+def format_param(req: Request | None = None) -> list[str]:
+    """Every `format` value, from the URL and a form body (of `req`, by default Flask's request)."""
+    req = req or request
+    return req.args.getlist("format") + req.form.getlist("format")
 
 
-def negotiate(offers: Sequence[Format]) -> Format:
+def negotiate(offers: Sequence[Format], req: Request | None = None) -> Format:
     """The client's preferred offer, or 406 naming what is available."""
-    chosen = best_match(request.headers.get("Accept"), offers, format_param())
+    req = req or request
+    chosen = best_match(req.headers.get("Accept"), offers, format_param(req))
     if chosen is None:
         available = ", ".join(fmt.media_type for fmt in offers)
         raise NotAcceptable(
@@ -100,18 +103,25 @@ def answer(
     result: Answer, formats: Sequence[Format], generation: Generation, etag: str | None
 ) -> Response:
     """A query answer with its content type and, when the cap cut it, a plain warning."""
-    bare = result.media_type.split(";", 1)[0].strip()
-    content_type = next(
-        (fmt.content_type for fmt in formats if fmt.media_type == bare), result.media_type
-    )
-    response = Response(result.body, content_type=content_type)
+    response = Response(result.body, content_type=answer_content_type(result, formats))
     response.vary.add("Accept")
-    if result.count is not None:
-        response.headers[ROWS] = str(result.count)
-    if result.truncated:
-        response.headers[TRUNCATED] = "true"
-        response.headers["Warning"] = (
-            f'199 immunall "Result truncated to the first {result.count} rows '
-            '(MAX_RESULT_ROWS); page with LIMIT and OFFSET to get the rest"'
-        )
+    response.headers.extend(answer_headers(result))
     return cacheable(response, generation, etag)
+
+
+def answer_content_type(result: Answer, formats: Sequence[Format]) -> str:
+    """The Content-Type of an answer: the negotiated format's, with its charset."""
+    bare = result.media_type.split(";", 1)[0].strip()
+    return next((fmt.content_type for fmt in formats if fmt.media_type == bare), result.media_type)
+
+
+def answer_headers(result: Answer) -> list[tuple[str, str]]:
+    """The row count and, when the cap cut the answer, a plain warning."""
+    headers = []
+    if result.count is not None:
+        headers.append((ROWS, str(result.count)))
+    if result.truncated:
+        headers.append((TRUNCATED, "true"))
+        headers.append(("Warning", f'199 immunall "Result truncated to the first {result.count} rows '
+                                   '(MAX_RESULT_ROWS); page with LIMIT and OFFSET to get the rest"'))
+    return headers

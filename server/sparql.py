@@ -8,8 +8,15 @@ row cap is announced in headers.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
 from flask import Blueprint, current_app, render_template, request
+from werkzeug import Request
 from werkzeug.datastructures import MultiDict
+from werkzeug.sansio.utils import get_current_url
 
 from server import describe, render
 from server.errors import ReadOnly, TooLarge
@@ -28,47 +35,53 @@ from server.negotiation import (
 )
 from server.protocol import FORM, Operation, check_utf8, read_operation
 from server.sparql_text import sketch
-from server.store import get_backend
+from server.store import Backend, Generation, get_backend
 
 bp = Blueprint("sparql", __name__)
 
 
-def _check_size() -> None:
-    limit = int(current_app.config["MAX_REQUEST_BYTES"])
-    if len(request.query_string) > limit or (request.content_length or 0) > limit:
+@dataclass(frozen=True)
+class Prepared:
+    """A query request read and checked, ready to run: what both the view and direct.py need."""
+
+    job: QueryJob
+    formats: tuple[Format, Format]  # the results format and the graph format the answer may use
+    generation: Generation
+    etag: str | None
+
+
+def _check_size(req: Request, limit: int) -> None:
+    if len(req.query_string) > limit or (req.content_length or 0) > limit:
         raise TooLarge(f"The request is larger than the {limit} bytes this endpoint accepts.")
 
 
-def _read() -> Operation:
-    is_form = request.mimetype == FORM
-    check_utf8(request.query_string, "query string")
+def _read(req: Request) -> Operation:
+    is_form = req.mimetype == FORM
+    check_utf8(req.query_string, "query string")
     if is_form:
-        check_utf8(request.get_data(cache=True), "form body")
-    body = b"" if is_form else request.get_data(cache=True)
-    form = request.form if is_form else MultiDict()
-    return read_operation(
-        request.method, request.mimetype, request.mimetype_params, request.args, form, body
-    )
+        check_utf8(req.get_data(cache=True), "form body")
+    body = b"" if is_form else req.get_data(cache=True)
+    form = req.form if is_form else MultiDict()
+    return read_operation(req.method, req.mimetype, req.mimetype_params, req.args, form, body)
 
 
-@bp.route("/sparql", methods=["GET", "POST"])
-def endpoint():
-    """Answer a query, or describe the service when there is none."""
-    _check_size()
-    operation = _read()
+def prepare(req: Request, config: Mapping[str, Any], backend: Backend) -> Prepared | None:
+    """The checked query job of `req`, or None when it asks for the service description.
+
+    Raises EndpointError (400, 403, 413) or NotAcceptable (406) for requests that are not one.
+    """
+    _check_size(req, int(config["MAX_REQUEST_BYTES"]))
+    operation = _read(req)
     if operation.query is None:
-        return render.description(
-            DESCRIPTION, describe.service_description, "service-description", _html
-        )
+        return None
     shape = sketch(operation.query)
     if shape.is_update:
         raise ReadOnly("This request sent an update where a query belongs.")
-    allow = tuple(current_app.config["SERVICE_ALLOW"])
+    allow = tuple(config["SERVICE_ALLOW"])
     check_services(operation.query, allow, parse=False)  # early; the full check runs with the query
-    solutions, graph = _formats(shape.form)
-    backend = get_backend()
+    solutions, graph = _formats(shape.form, req)
     generation = backend.generation()
-    max_rows = int(current_app.config["MAX_RESULT_ROWS"])
+    max_rows = int(config["MAX_RESULT_ROWS"])
     etag = etag_for(
         generation,
         operation.query,
@@ -78,35 +91,55 @@ def endpoint():
         graph.media_type,
         str(max_rows),
     )
-    not_modified = conditional(generation, etag)
-    if not_modified is not None:
-        return not_modified
     protocol = operation.protocol_dataset
     job = QueryJob(
         query=operation.query,
         solutions_media_type=solutions.media_type,
         graph_media_type=graph.media_type,
         max_rows=max_rows,
-        timeout=float(current_app.config["QUERY_TIMEOUT"]),
-        base_iri=request.base_url,
+        timeout=float(config["QUERY_TIMEOUT"]),
+        base_iri=_base_url(req.scheme, req.host, req.root_path, req.path),
         default_graphs=operation.default_graphs if protocol else None,
         named_graphs=operation.named_graphs if protocol else None,
         query_names_dataset=shape.has_dataset_clause,
         form=shape.form,
         service_allow=allow,
+        key=shape.key,
     )
-    return render.answer(backend.run(job), (solutions, graph), generation, etag)
+    return Prepared(job, (solutions, graph), generation, etag)
 
 
-def _formats(form: str | None) -> tuple[Format, Format]:
+@bp.route("/sparql", methods=["GET", "POST"])
+def endpoint():
+    """Answer a query, or describe the service when there is none."""
+    backend = get_backend()
+    prepared = prepare(request, current_app.config, backend)
+    if prepared is None:
+        return render.description(
+            DESCRIPTION, describe.service_description, "service-description", _html
+        )
+    not_modified = conditional(prepared.generation, prepared.etag)
+    if not_modified is not None:
+        return not_modified
+    return render.answer(backend.run(prepared.job), prepared.formats, prepared.generation, prepared.etag)
+
+
+@functools.lru_cache(maxsize=256)
+def _base_url(scheme: str, host: str, root_path: str, path: str) -> str:
+    """`req.base_url` (relative IRIs in a query resolve against it), memoised: it is the same few
+    values on every request and werkzeug rebuilds it character by character."""
+    return get_current_url(scheme, host, root_path, path)
+
+
+def _formats(form: str | None, req: Request) -> tuple[Format, Format]:
     """The results format and the graph format the answer may use.
 
     The query's own kind must have an acceptable format (else 406); the other kind falls back
     to its default, since the engine decides the kind only when it parses (an unrecognised
     form is most likely a syntax error, reported as such).
     """
-    chosen = render.negotiate(offers_for(form)) if form else None
-    accept, param = request.headers.get("Accept"), render.format_param()
+    chosen = render.negotiate(offers_for(form), req) if form else None
+    accept, param = req.headers.get("Accept"), render.format_param(req)
     solutions = chosen if chosen in SOLUTIONS else best_match(accept, SOLUTIONS, param) or JSON
     graph = chosen if chosen in GRAPH else best_match(accept, GRAPH, param) or TURTLE
     return solutions, graph

@@ -43,6 +43,7 @@ class Sketch:
     form: str | None  # SELECT, CONSTRUCT, DESCRIBE, ASK, UPDATE, or None if unrecognised
     has_dataset_clause: bool  # a top-level FROM / FROM NAMED
     uses_service: bool
+    key: str = ""  # the tokens without comments, one space apart: equal for equal queries
 
     @property
     def is_update(self) -> bool:
@@ -59,11 +60,11 @@ def _tokens(text: str) -> list[tuple[str, str]]:
             if m.lastgroup not in ("space", "comment")]
 
 
-def _keywords(text: str) -> list[tuple[str, int]]:
+def _keywords(tokens: list[tuple[str, str]]) -> list[tuple[str, int]]:
     """Bare keywords (no colon, so not prefixed names) with the brace depth they occur at."""
     found: list[tuple[str, int]] = []
     depth = 0
-    for kind, token in _tokens(text):
+    for kind, token in tokens:
         if kind == "open":
             depth += 1
         elif kind == "close":
@@ -128,7 +129,8 @@ def _target(token: tuple[str, str], prefixes: dict[str, str]) -> ServiceTarget:
 
 def sketch(text: str) -> Sketch:
     """Classify a query or update string; never raises, even on malformed text."""
-    keywords = _keywords(text.lstrip("\ufeff"))
+    tokens = _tokens(text.lstrip("\ufeff"))
+    keywords = _keywords(tokens)
     form: str | None = None
     index = 0
     while index < len(keywords):
@@ -145,6 +147,7 @@ def sketch(text: str) -> Sketch:
         form=form,
         has_dataset_clause=any(word == "FROM" and depth == 0 for word, depth in keywords),
         uses_service=any(word == "SERVICE" for word, _ in keywords),
+        key=" ".join(token for _, token in tokens),
     )
 
 

@@ -1,8 +1,8 @@
 """Checks before serving: a missing or corrupt store is reported when the server starts, in one
 clear line, rather than as failed worker boots or errors on the first queries.
 
-gunicorn_conf.py calls `check_store()` from gunicorn's `on_starting` hook; gunicorn prints the
-RuntimeError's message (`Error: cannot serve ...`) and exits 1. An app made with `create_app()`
+server/production.py calls `check_store()` before it starts granian, prints the RuntimeError's
+message (`Error: cannot serve ...`) and exits 1. An app made with `create_app()`
 alone (tests, other WSGI servers) still starts and answers 503 until a store is built.
 """
 

@@ -7,6 +7,7 @@ cap applied, or raise an `EndpointError`; the views never know which one they ta
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from pathlib import Path
 from typing import Protocol
@@ -20,6 +21,7 @@ from server.errors import (
 )
 from server.evaluate import Failure, QueryJob
 from server.generation import Generation, read_generation
+from server.lane import InProcessLane
 from server.pool import WorkerPool
 from server.remote import RemoteBackend
 from server.results import Answer
@@ -48,13 +50,17 @@ def _unwrap(answer: Answer | Failure) -> Answer:
 
 
 class EmbeddedBackend:
-    """pyoxigraph on disk, read-only, queried in killable worker processes."""
+    """pyoxigraph on disk, read-only: queries known to be quick run in this process (lane.py), the
+    others in killable worker processes (pool.py)."""
 
-    def __init__(self, path: Path, workers: int, prewarm: bool = False, memory_mb: int = 0) -> None:
+    def __init__(self, path: Path, workers: int, prewarm: bool = False, memory_mb: int = 0,
+                 inprocess_ms: float = 0) -> None:
         self._path = path
+        self.lane = InProcessLane(inprocess_ms)
         self._memory_mb = memory_mb
         self._lock = threading.Lock()
         self._generation: Generation | None = None
+        self._identity: tuple[int, int] | None = None
         self._pool: WorkerPool | None = None
         self._workers = workers
         if prewarm:  # in the background: the web worker accepts requests at once, the first query
@@ -66,11 +72,23 @@ class EmbeddedBackend:
             self._current_pool().warm()
 
     def generation(self) -> Generation:
-        """The live generation; follows a switched `current` symlink (a stat per call)."""
-        real = self._path.resolve()
+        """The live generation; follows a switched `current` symlink.
+
+        One stat per call (the directory `current` points to: a switch means another inode), since
+        pages ask for it many times per request; build.json is read only when that changes.
+        """
+        try:
+            status = os.stat(self._path)
+            identity: tuple[int, int] | None = (status.st_dev, status.st_ino)
+        except OSError:
+            identity = None  # read_generation says what is missing
+        current = self._generation
+        if current is not None and identity is not None and identity == self._identity:
+            return current
         with self._lock:
-            if self._generation is None or self._generation.path != real:
+            if self._generation is None or identity is None or identity != self._identity:
                 self._generation = read_generation(self._path)
+                self._identity = identity
                 assert self._generation.path is not None
                 if self._pool is None:
                     self._pool = WorkerPool(self._generation.path, self._workers, self._memory_mb)
@@ -88,7 +106,13 @@ class EmbeddedBackend:
         return self._current_pool()
 
     def run(self, job: QueryJob) -> Answer:
-        return _unwrap(self._current_pool().run(job, job.timeout))
+        generation = self.generation().path
+        assert generation is not None and self._pool is not None
+        if self.lane.admits(job, generation):
+            return _unwrap(self.lane.run(job, generation))
+        answer, seconds = self._pool.run_timed(job, job.timeout)
+        self.lane.observe(job, generation, seconds, answer)
+        return _unwrap(answer)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -107,6 +131,7 @@ def init_app(app: Flask) -> None:
             int(app.config["QUERY_WORKERS"]),
             prewarm=bool(app.config["PREWARM"]),
             memory_mb=int(app.config["QUERY_MEMORY_MB"]),
+            inprocess_ms=float(app.config["INPROCESS_MS"]),
         )
     app.extensions[EXTENSION] = backend
 

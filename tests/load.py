@@ -1,4 +1,4 @@
-"""Sustained load on loopback: gunicorn (server/gunicorn_conf.py) over a built store, driven by wrk
+"""Sustained load on loopback: the production server (server/production.py) over a built store, driven by wrk
 with a mixed workload, checked for zero errors and a p99 latency budget.
 
     python -m tests.load                      # 16 connections for 60 s over dist/current
@@ -88,10 +88,9 @@ def workload() -> list[str]:
 
 
 
-def start_gunicorn(store: Path, port: int) -> subprocess.Popen[bytes]:
+def start_server(store: Path, port: int) -> subprocess.Popen[bytes]:
     env = dict(os.environ, IMMUNALL_STORE_PATH=str(store), IMMUNALL_BIND=f"127.0.0.1:{port}")
-    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "server" / "gunicorn_conf.py"),
-                                "--access-logfile", "/dev/null", "server:create_app()"], cwd=ROOT, env=env,
+    process = subprocess.Popen([sys.executable, "-m", "server.production"], cwd=ROOT, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -102,10 +101,10 @@ def start_gunicorn(store: Path, port: int) -> subprocess.Popen[bytes]:
         except requests.RequestException:
             pass
         if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited: {process.stderr.read().decode()[-2000:]}")
+            raise RuntimeError(f"the server exited: {process.stderr.read().decode()[-2000:]}")
         if time.monotonic() > deadline:
             stop(process)
-            raise RuntimeError("gunicorn did not answer within 60 s")
+            raise RuntimeError("the server did not answer within 60 s")
         time.sleep(0.2)
 
 
@@ -136,7 +135,7 @@ def run(store: Path, seconds: int, connections: int, threads: int = 2, budget_ms
     if wrk is None:
         raise RuntimeError("wrk is not installed (Debian package `wrk`)")
     port = free_port()
-    process = start_gunicorn(store, port)
+    process = start_server(store, port)
     try:
         base = f"http://127.0.0.1:{port}"
         paths = workload()

@@ -29,6 +29,7 @@ import pytest
 import requests
 
 from server import close_app, create_app
+from tests.procs import descendants
 from tests.server_fixtures import LiveServer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,23 +62,6 @@ def small_facts(target: Path, variant: str) -> Path:
     for name in ("crosswalk.yaml", "constraints.yaml"):
         (target / "mappings" / name).write_text("[]\n", encoding="utf-8")
     return target
-
-
-def descendants(pid: int) -> set[int]:
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if fields[0] != "Z":
-                parents[int(entry.name)] = int(fields[1])
-    found, frontier = set(), {pid}
-    while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier}
-        found |= frontier
-    return found
 
 
 def cmdline(pid: int) -> str:

@@ -1,4 +1,4 @@
-"""A short version of the sustained-load test (tests/load.py): gunicorn over the real build, wrk at 16
+"""A short version of the sustained-load test (tests/load.py): the production server over the real build, wrk at 16
 connections for 10 seconds over the mixed workload (SPARQL look-ups, a competency question, agent
 and trial pages, search): no error of any kind, p99 within budget. The 60-second run is
 `python -m tests.load` (figures in docs/load.md)."""

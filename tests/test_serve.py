@@ -1,5 +1,5 @@
 """The README's first command: `immunall serve` builds when nothing is built, then serves the graph
-with gunicorn, and `/sparql` answers the COUNT query with the number of triples built."""
+with granian (server/production.py), and `/sparql` answers the COUNT query with the number of triples built."""
 
 from __future__ import annotations
 
@@ -65,9 +65,9 @@ def test_serve_builds_then_answers_count_over_sparql(served) -> None:
     assert n == info["triples"] > 1000
 
 
-def test_served_by_gunicorn_not_the_development_server(served) -> None:
+def test_served_by_granian_not_the_development_server(served) -> None:
     url, _ = served
     response = requests.get(url, params={"query": "ASK { ?s ?p ?o }"},
                             headers={"Accept": "application/sparql-results+json"})
     assert response.json()["boolean"] is True
-    assert "gunicorn" in response.headers.get("Server", "").lower()
+    assert "granian" in response.headers.get("Server", "").lower()

@@ -11,6 +11,7 @@ import pytest
 from rdflib import Graph
 
 from kg.validate import ValidatorError, load_shapes, validate_graph
+from tests.procs import descendants
 
 ROOT = Path(__file__).resolve().parents[1]
 INVALID = sorted((Path(__file__).resolve().parent / "data" / "invalid").glob("*.ttl"))
@@ -28,20 +29,6 @@ ex:Endless a sh:NodeShape ;
 """
 
 
-def _children() -> set[int]:
-    me = str(os.getpid())
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if stat[1] == me and stat[0] != "Z":
-                found.add(int(entry.name))
-    return found
-
-
 @pytest.fixture(scope="module")
 def ontology() -> Graph:
     return Graph().parse(ROOT / "ontology" / "immunall.ttl", format="turtle")
@@ -49,12 +36,12 @@ def ontology() -> Graph:
 
 def test_a_validator_that_hangs_is_stopped_with_a_clear_error(ontology: Graph) -> None:
     shapes = Graph().parse(data=HANGING_SHAPE, format="turtle")
-    before = _children()
+    before = descendants(os.getpid())
     started = time.monotonic()
     with pytest.raises(ValidatorError, match=r"pySHACL did not finish within 2 s and was stopped"):
         validate_graph(ontology, shapes, timeout=2)
     assert time.monotonic() - started < 6
-    assert _children() <= before  # the child was killed and reaped, not left computing
+    assert descendants(os.getpid()) <= before  # the child was killed and reaped, not left computing
 
 
 def test_the_report_in_the_child_is_the_in_process_report(ontology: Graph) -> None:

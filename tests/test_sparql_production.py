@@ -1,4 +1,4 @@
-"""The production setup: gunicorn with server/gunicorn_conf.py on the app factory."""
+"""The production setup: granian (server/production.py) on the app factory, as `immunall serve` runs it."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import pytest
 import requests
 
 from tests.net import free_port
+from tests.procs import descendants
 
 pytest_plugins = ["tests.server_fixtures"]
 
@@ -21,30 +22,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 
-def _children(pid: int) -> set[int]:
-    """All descendants of `pid`, from /proc."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except (FileNotFoundError, ProcessLookupError):
-                continue
-            parents[int(entry.name)] = int(fields[1])
-    found, frontier = set(), {pid}
-    while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier}
-        found |= frontier
-    return found
-
-
 @pytest.fixture(scope="module")
-def gunicorn(generation):
+def production(generation):
     port = free_port()
     env = dict(os.environ, IMMUNALL_STORE_PATH=str(generation), IMMUNALL_BIND=f"127.0.0.1:{port}")
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "server" / "gunicorn_conf.py"),
-         "server:create_app()"],
+        [sys.executable, "-m", "server.production"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}/sparql"
@@ -75,8 +58,8 @@ def _wait_until_up(process: subprocess.Popen[bytes], url: str) -> None:
             time.sleep(0.2)
 
 
-def test_gunicorn_serves_queries(gunicorn, build_info):
-    _, url = gunicorn
+def test_production_serves_queries(production, build_info):
+    _, url = production
     response = requests.get(url, params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"},
                             headers={"Accept-Encoding": "gzip"}, timeout=10)
     assert response.status_code == 200
@@ -87,29 +70,29 @@ def test_gunicorn_serves_queries(gunicorn, build_info):
     assert gzip.decompress(raw.raw.read()).startswith(b'{"head"')
 
 
-def test_gunicorn_accepts_long_get_queries(gunicorn):
-    _, url = gunicorn
-    query = "#" + "x" * 9000 + "\nASK {}"  # beyond gunicorn's default 4094-byte request line
+def test_production_accepts_long_get_queries(production):
+    _, url = production
+    query = "#" + "x" * 9000 + "\nASK {}"  # beyond many servers' default request line
     response = requests.get(url, params={"query": query}, timeout=10)
     assert response.status_code == 200
 
 
-def test_gunicorn_runs_two_workers_each_with_query_processes(gunicorn):
-    process, _ = gunicorn
+def test_production_runs_two_workers_each_with_query_processes(production):
+    process, _ = production
     # 2 web workers, each with QUERY_WORKERS=2 prewarmed query processes; they start after the
     # workers do, so on a loaded machine wait for them rather than sampling once
     deadline = time.monotonic() + 60
-    while len(_children(process.pid)) < 6 and time.monotonic() < deadline:
+    while len(descendants(process.pid)) < 6 and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert len(_children(process.pid)) >= 6
+    assert len(descendants(process.pid)) >= 6
 
 
-def test_gunicorn_shutdown_leaves_no_query_process(gunicorn):
-    process, _ = gunicorn
-    descendants = _children(process.pid)
+def test_production_shutdown_leaves_no_query_process(production):
+    process, _ = production
+    before = descendants(process.pid)
     process.send_signal(signal.SIGTERM)
     process.wait(timeout=30)
     deadline = time.monotonic() + 10
-    while any(Path(f"/proc/{pid}").exists() for pid in descendants):
-        assert time.monotonic() < deadline, "query processes outlived gunicorn"
+    while any(Path(f"/proc/{pid}").exists() for pid in before):
+        assert time.monotonic() < deadline, "query processes outlived the server"
         time.sleep(0.1)
