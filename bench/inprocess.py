@@ -14,6 +14,7 @@ import time
 import pyoxigraph as ox
 
 from bench.stats import Budget
+from bench.workloads import Sparql
 
 
 def run_query(store: ox.Store, text: str) -> int:
@@ -36,7 +37,8 @@ def main(argv: list[str]) -> None:
         samples, errors, counter = [], 0, 0
         began = time.perf_counter()
         try:  # warm-up; a query slower than a third of the budget is measured by it alone
-            run_query(store, workload["query"])
+            run_query(store, Sparql(workload["name"], workload["query"], unique=False,
+                                    subjects=tuple(workload.get("subjects", ()))).text(0))
         except (SyntaxError, OSError, ValueError, RuntimeError):
             errors += 1
         took = (time.perf_counter() - began) * 1000
@@ -45,7 +47,8 @@ def main(argv: list[str]) -> None:
             samples.append(took)
         while not slow and budget.more(len(samples)):
             counter += 1
-            text = workload["query"] + (f"\n# bench {counter}" if workload["unique"] else "")
+            text = Sparql(workload["name"], workload["query"], unique=workload["unique"],
+                          subjects=tuple(workload.get("subjects", ()))).text(counter)
             began = time.perf_counter()
             try:
                 run_query(store, text)

@@ -118,7 +118,8 @@ def _summary(result: workloads.Result) -> dict:
 
 def run_inprocess(generation: Path, plan: list[workloads.Sparql], options: Options) -> SystemRun:
     spec = {"rounds": options.rounds, "seconds": options.seconds,
-            "workloads": [{"name": w.name, "query": w.query, "unique": w.unique} for w in plan]}
+            "workloads": [{"name": w.name, "query": w.query, "unique": w.unique, "subjects": list(w.subjects)}
+                          for w in plan]}
     done = subprocess.run([sys.executable, "-m", "bench.inprocess", str(generation)], input=json.dumps(spec),
                           capture_output=True, text=True, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)),
                           timeout=7200, check=False)
@@ -272,7 +273,7 @@ def main(argv: list[str]) -> int:
         _progress(f"graph {name}: {triples:,} triples at {generation}")
         graph = GraphRun(name, triples, str(generation), prepare_s)
         plan_pages, hubs = workloads.page_plan(generation, options.page_sample, options.seed % 1000)
-        plan = workloads.Plan(workloads.sparql_workloads(), plan_pages, hubs)
+        plan = workloads.Plan(workloads.sparql_workloads(generation), plan_pages, hubs)
         with tempfile.TemporaryDirectory(prefix="immunall-bench-") as workdir:
             for system in options.systems:
                 _progress(f"graph {name}: {system}")

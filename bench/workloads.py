@@ -36,6 +36,7 @@ TURTLE = "text/turtle"
 
 LOOKUP = ("SELECT ?label WHERE { <https://w3id.org/immunall/trial/NCT02435849> "
           "<http://www.w3.org/2000/01/rdf-schema#label> ?label }")
+LOOKUP_ANY = "SELECT ?label WHERE { <{subject}> <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
 CONSTRUCT = ("CONSTRUCT { <https://w3id.org/immunall/trial/NCT02435849> ?p ?o } WHERE { "
              "<https://w3id.org/immunall/trial/NCT02435849> ?p ?o }")
 DESCRIBE = "DESCRIBE <https://w3id.org/immunall/agent/tisagenlecleucel>"
@@ -47,8 +48,11 @@ class Sparql:
     query: str
     accept: str = JSON
     unique: bool = True  # a distinct comment per request: no cache can answer
+    subjects: tuple[str, ...] = ()  # IRIs put in for {subject}, one after the other: a new query each time
 
     def text(self, counter: int) -> str:
+        if self.subjects:
+            return self.query.replace("{subject}", self.subjects[counter % len(self.subjects)])
         return self.query + (f"\n# bench {counter}" if self.unique else "")
 
 
@@ -71,9 +75,18 @@ def competency() -> list[Sparql]:
             for path in sorted(EXAMPLES.glob("*.rq"))]
 
 
-def sparql_workloads() -> list[Sparql]:
+def sparql_workloads(generation: Path | None = None) -> list[Sparql]:
+    """Every SPARQL workload; with `generation`, also the lookup of a different trial each time."""
+    varied = []
+    if generation is not None:
+        store = ox.Store.read_only(str(generation / "oxigraph"))
+        trials = [t for t in _members(store, "ClinicalStudy", 2000) if "/trial/" in t and "#" not in t]
+        del store
+        varied = [Sparql("lookup, cheap (a different trial each time)", LOOKUP_ANY,
+                         subjects=tuple(random.Random(11).sample(trials, len(trials))))]
     return [
         Sparql("lookup, cheap (uncached)", LOOKUP),
+        *varied,
         Sparql("lookup, cheap (repeated)", LOOKUP, unique=False),
         Sparql("CONSTRUCT, one trial (Turtle)", CONSTRUCT, TURTLE),
         Sparql("DESCRIBE, one agent (Turtle)", DESCRIBE, TURTLE),
