@@ -32,6 +32,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from server.errors import StoreUnavailable
 from server.evaluate import Failure, QueryJob, evaluate, open_store
 from server.results import Answer
 
@@ -157,5 +158,10 @@ class InProcessLane:
             return current[1]
         with self._lock:
             if self._store is None or self._store[0] != generation:
-                self._store = (generation, open_store(generation))
+                try:
+                    self._store = (generation, open_store(generation))
+                except (OSError, RuntimeError, ValueError) as error:
+                    log.error("cannot open the store %s: %s", generation, error)
+                    raise StoreUnavailable(f"The web process could not open the store {generation} "
+                                           f"({error}); rebuild it with `immunall build`.") from None
             return self._store[1]

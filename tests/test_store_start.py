@@ -1,4 +1,4 @@
-"""A missing or corrupt store is reported at start with one clear line: gunicorn refuses to start,
+"""A missing or corrupt store is reported at start with one clear line: the server refuses to start,
 `immunall serve` and `immunall query` exit 2 saying what is wrong and what to do; a running app
 answers 503 (never a traceback) when the store under it breaks."""
 
@@ -82,11 +82,12 @@ def test_a_good_store_passes(generation: Path, build_info: dict) -> None:
 
 
 @pytest.mark.parametrize("kind", ["missing", "truncated-sst"])
-def test_gunicorn_refuses_to_start_on_a_broken_store(kind: str, generation: Path, tmp_path: Path) -> None:
+def test_the_production_server_refuses_to_start_on_a_broken_store(kind: str, generation: Path,
+                                                                   tmp_path: Path) -> None:
     path = _corrupt(kind, generation, tmp_path)
     env = dict(os.environ, IMMUNALL_STORE_PATH=str(path), IMMUNALL_BIND=f"127.0.0.1:{free_port()}")
-    result = subprocess.run([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "server" / "gunicorn_conf.py"),
-                             "server:create_app()"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run([sys.executable, "-m", "server.production"], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=60)
     assert result.returncode != 0
     assert "Error: cannot serve the knowledge graph:" in result.stderr
     assert KINDS[kind] in result.stderr
