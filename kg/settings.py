@@ -47,6 +47,11 @@ class Settings:
         return self.dist / "stores"
 
     @property
+    def reasoner_cache(self) -> Path:
+        """HermiT's results by a hash of their input (kg/reason_cache.py); beside the stores, never committed."""
+        return self.dist / "cache" / "reasoner"
+
+    @property
     def current(self) -> Path:
         return self.dist / "current"
 
