@@ -47,8 +47,11 @@ class Settings:
         return self.dist / "stores"
 
     @property
-    def reasoner_cache(self) -> Path:
-        """HermiT's results by a hash of their input (kg/reason_cache.py); beside the stores, never committed."""
+    def reasoner_cache(self) -> Path | None:
+        """HermiT's results by a hash of their input (kg/reason_cache.py); beside the stores, never
+        committed. IMMUNALL_REASONER_CACHE=off always runs HermiT (a cold build)."""
+        if os.environ.get("IMMUNALL_REASONER_CACHE") == "off":
+            return None
         return self.dist / "cache" / "reasoner"
 
     @property
