@@ -2,6 +2,8 @@
 
 owlready2 runs HermiT with no time limit, so reasoning happens in a child process (its own
 process group, Java included) that the build kills when `reasoner_timeout` passes.
+The build starts HermiT (`Reasoning`) and does other work until it needs the result; a result
+cached for the same input (kg/reason_cache.py) skips the JVM.
 HermiT rejects xsd:date literals and OWL 2 has no such datatype, so they are left out of what
 the reasoner sees; provenance is left out too (it entails nothing).
 """
@@ -13,11 +15,13 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 
+from kg import reason_cache
 from kg.ids import BASE, IA
 
 
@@ -63,40 +67,84 @@ def reasoner_input(ontology: Graph, asserted: Graph | None = None) -> Graph:
     return out
 
 
-def run_hermit(ontology: Graph, asserted: Graph, timeout: float) -> Reasoned:
-    """Reason over ontology + asserted facts; return the entailed triples that were not asserted."""
-    source = reasoner_input(ontology, asserted)
-    with tempfile.TemporaryDirectory(prefix="immunall-reason-") as tmp:
-        given, result = Path(tmp) / "input.owl", Path(tmp) / "output.nt"
-        source.serialize(given, format="xml")
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "kg.reason_worker", str(given), str(result)],
+# HermiT runs for seconds, not hours: the C1 compiler alone starts fast and the C2 compiler's work
+# never pays back (a quarter less CPU); one GC thread leaves the other core to the build.
+JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+HOW = f"hermit classify -c -O -D -I -Y; keep v1; {JVM_OPTIONS}"  # part of the cache key
+
+
+class Reasoning:
+    """HermiT running in its child process (or a cached result), so the build can work meanwhile."""
+
+    def __init__(self, ontology: Graph, asserted: Graph, timeout: float, cache: Path | None = None) -> None:
+        self.ontology, self.asserted, self.timeout, self.cache = ontology, asserted, timeout, cache
+        self.source = reasoner_input(ontology, asserted)
+        self.key = reason_cache.input_key(self.source, HOW) if cache is not None else ""
+        self.cached = reason_cache.read(cache, self.key)
+        self.proc: subprocess.Popen[bytes] | None = None
+        if self.cached is not None:
+            return
+        self.tmp = tempfile.TemporaryDirectory(prefix="immunall-reason-")
+        given = Path(self.tmp.name) / "input.owl"
+        self.source.serialize(given, format="xml")
+        self.deadline = time.monotonic() + timeout
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "kg.reason_worker", str(given), str(Path(self.tmp.name) / "output.nt")],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
             env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
-                 "IMMUNALL_REASON_PARENT": str(os.getpid())},
+                 "IMMUNALL_REASON_PARENT": str(os.getpid()), "JAVA_TOOL_OPTIONS": JVM_OPTIONS},
         )
+
+    def result(self) -> Reasoned:
+        """Wait for HermiT (within the timeout counted from its start); the entailed triples that
+        were not asserted. Raises ReasonerError."""
+        inferred = Graph().parse(data=self.cached, format="nt") if self.cached is not None else self._run()
+        direct = len(inferred)
+        add_type_closure(self.ontology, self.source, inferred)
+        return Reasoned(inferred, direct)
+
+    def stop(self) -> None:
+        """Kill HermiT if it still runs (the build failed elsewhere)."""
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        if self.proc is not None:
+            self.tmp.cleanup()
+
+    def _run(self) -> Graph:
+        assert self.proc is not None
         try:
-            _, err = proc.communicate(timeout=timeout)
+            _, err = self.proc.communicate(timeout=max(0.0, self.deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-            raise ReasonerError(f"HermiT did not finish within {timeout:g} s and was stopped") from None
-        message = err.decode("utf-8", "replace").strip()
-        if proc.returncode == 3:
-            suspects = diagnose(ontology, asserted)
-            detail = "\n  ".join(suspects) if suspects else "no simple cause found"
-            raise ReasonerError(f"the ontology with the data is inconsistent:\n  {detail}")
-        if proc.returncode != 0:
-            raise ReasonerError(f"HermiT failed (exit {proc.returncode}): {message[-2000:]}")
-        entailed = Graph().parse(result, format="nt")
-    inferred = Graph()
-    for s, p, o in entailed:
-        if (s, p, o) in source or not keep(s, p, o):
-            continue
-        inferred.add((s, p, o))
-    direct = len(inferred)
-    add_type_closure(ontology, source, inferred)
-    return Reasoned(inferred, direct)
+            self.stop()
+            raise ReasonerError(f"HermiT did not finish within {self.timeout:g} s and was stopped") from None
+        try:
+            message = err.decode("utf-8", "replace").strip()
+            if self.proc.returncode == 3:
+                suspects = diagnose(self.ontology, self.asserted)
+                detail = "\n  ".join(suspects) if suspects else "no simple cause found"
+                raise ReasonerError(f"the ontology with the data is inconsistent:\n  {detail}")
+            if self.proc.returncode != 0:
+                raise ReasonerError(f"HermiT failed (exit {self.proc.returncode}): {message[-2000:]}")
+            entailed = Graph().parse(Path(self.tmp.name) / "output.nt", format="nt")
+        finally:
+            self.tmp.cleanup()
+        inferred = Graph()
+        for s, p, o in entailed:
+            if (s, p, o) in self.source or not keep(s, p, o):
+                continue
+            inferred.add((s, p, o))
+        reason_cache.write(self.cache, self.key, inferred.serialize(format="nt", encoding="utf-8"))
+        return inferred
+
+
+def run_hermit(ontology: Graph, asserted: Graph, timeout: float, cache: Path | None = None) -> Reasoned:
+    """Reason over ontology + asserted facts; return the entailed triples that were not asserted."""
+    reasoning = Reasoning(ontology, asserted, timeout, cache)
+    try:
+        return reasoning.result()
+    finally:
+        reasoning.stop()
 
 
 def keep(s: object, p: object, o: object) -> bool:

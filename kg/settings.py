@@ -47,6 +47,14 @@ class Settings:
         return self.dist / "stores"
 
     @property
+    def reasoner_cache(self) -> Path | None:
+        """HermiT's results by a hash of their input (kg/reason_cache.py); beside the stores, never
+        committed. IMMUNALL_REASONER_CACHE=off always runs HermiT (a cold build)."""
+        if os.environ.get("IMMUNALL_REASONER_CACHE") == "off":
+            return None
+        return self.dist / "cache" / "reasoner"
+
+    @property
     def current(self) -> Path:
         return self.dist / "current"
 

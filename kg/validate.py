@@ -5,9 +5,10 @@ Runs on the union of ontology, asserted, inferred and provenance graphs with inf
 about ten times as much.
 
 pySHACL has no time limit, and a SPARQL-based constraint can run for ever on the wrong data, so
-with a `timeout` the validation runs in a forked child process (it inherits the graphs, nothing is
-copied or serialized; the same code on the same data gives the same report) that is killed when
-the time passes, as kg/reason.py does for HermiT.
+with a `timeout` the validation runs in forked child processes (they inherit the graphs, nothing is
+copied or serialized; the same code on the same data gives the same report) that are killed when
+the time passes, as kg/reason.py does for HermiT. Several children split the shapes between them
+(kg/shape_split.py) to use more than one core.
 """
 
 from __future__ import annotations
@@ -17,16 +18,20 @@ import ctypes
 import multiprocessing
 import os
 import signal
+import time
 import traceback
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from pyshacl import validate as shacl_validate
 from rdflib import RDF, Graph, Namespace
-from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
 
+from kg.bound_query import prepare_bound
 from kg.checks import run_violation_queries
+from kg.shape_split import split
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
@@ -46,6 +51,9 @@ class Violation:
     def __str__(self) -> str:
         return f"{self.severity}: {self.focus} {self.path}: {self.message} [{self.shape}]"
 
+    def key(self) -> tuple[str, str, str, str, str]:
+        return (self.focus, self.path, self.message, self.shape, self.severity)
+
 
 @dataclass
 class Report:
@@ -61,25 +69,28 @@ class Report:
 
 
 class PreparedQueryGraph(Graph):
-    """A graph that parses each SPARQL text once.
+    """A graph that parses each SPARQL text once, ordered for the variables bound with it.
 
     pySHACL runs a SPARQL-based constraint once per focus node with the same text and a
     different `$this` binding; rdflib would parse the text on every call, which was most of the
-    validation time (24 of 26 s on the full graph). Results are the same: rdflib parses a string
-    query into exactly this prepared form before evaluating it with the bindings.
+    validation time (24 of 26 s on the full graph), and would order its patterns as if `$this`
+    were unbound (kg/bound_query.py). Results are the same: rdflib parses a string query into this
+    prepared form before evaluating it with the bindings. pySHACL passes the arguments by position.
     """
 
     def __init__(self) -> None:
         super().__init__()
-        self._prepared: dict[str, object] = {}
+        self._prepared: dict[tuple[str, frozenset[str]], Query] = {}
 
-    def query(self, query_object, *args, **kwargs):  # type: ignore[override]
-        if isinstance(query_object, str) and not kwargs.get("initNs"):
-            prepared = self._prepared.get(query_object)
+    def query(self, query_object, processor="sparql", result="sparql", initNs=None,  # type: ignore[override]  # noqa: N803
+              initBindings=None, use_store_provided=True, **kwargs):  # noqa: N803
+        if isinstance(query_object, str) and not initNs:
+            key = (query_object, frozenset(str(name) for name in initBindings or ()))
+            prepared = self._prepared.get(key)
             if prepared is None:
-                prepared = self._prepared[query_object] = prepareQuery(query_object)
+                prepared = self._prepared[key] = prepare_bound(*key)
             query_object = prepared
-        return super().query(query_object, *args, **kwargs)
+        return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
 
 
 def load_shapes(folder: Path) -> Graph:
@@ -90,35 +101,66 @@ def load_shapes(folder: Path) -> Graph:
 
 
 def validate_graph(data: Graph, shapes: Graph, ontology: Graph | None = None,
-                   checks: Path | None = None, timeout: float | None = None) -> Report:
-    """SHACL and the quality checks; with `timeout` (seconds), in a child process that is stopped
-    when the time passes (ValidatorError)."""
+                   checks: Path | None = None, timeout: float | None = None, workers: int = 1) -> Report:
+    """SHACL and the quality checks; with `timeout` (seconds), in child processes that are stopped
+    when the time passes (ValidatorError). With `workers` > 1 the targeted shapes are split among
+    that many children (kg/shape_split.py), the quality checks run in the first."""
     if timeout is None:
         return _validate(data, shapes, ontology, checks)
-    return _validate_in_child(data, shapes, ontology, checks, timeout)
+    parts = split(shapes, data, workers)
+    reports = _validate_in_children(data, parts, ontology, checks, timeout)
+    return merge(reports)
 
 
-def _validate_in_child(data: Graph, shapes: Graph, ontology: Graph | None, checks: Path | None,
-                       timeout: float) -> Report:
-    context = multiprocessing.get_context("fork")  # the child shares the graphs as they are
-    receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(send, data, shapes, ontology, checks), daemon=True)
-    child.start()
-    send.close()
+def merge(reports: list[Report]) -> Report:
+    """One report from the reports of disjoint sets of shapes."""
+    violations = sorted((v for r in reports for v in r.violations), key=Violation.key)
+    return Report(conforms=all(r.conforms for r in reports), violations=violations,
+                  checks=[c for r in reports for c in r.checks])
+
+
+def _validate_in_children(data: Graph, parts: list[Graph], ontology: Graph | None, checks: Path | None,
+                          timeout: float) -> list[Report]:
+    context = multiprocessing.get_context("fork")  # the children share the graphs as they are
+    deadline = time.monotonic() + timeout
+    running: dict[Connection, tuple[int, BaseProcess]] = {}
+    reports: dict[int, Report] = {}
     try:
-        if not receive.poll(timeout):
-            raise ValidatorError(f"pySHACL did not finish within {timeout:g} s and was stopped "
-                                 "(IMMUNALL_VALIDATOR_TIMEOUT)")
-        try:
-            kind, value = receive.recv()
-        except EOFError:
+        for index, part in enumerate(parts):
+            receive, send = context.Pipe(duplex=False)
+            child = context.Process(target=_child, daemon=True,
+                                    args=(send, data, part, ontology, checks if index == 0 else None))
+            child.start()
+            send.close()
+            running[receive] = (index, child)
+        while running:
+            ready = wait(list(running), max(0.0, deadline - time.monotonic()))
+            if not ready:
+                raise ValidatorError(f"pySHACL did not finish within {timeout:g} s and was stopped "
+                                     "(IMMUNALL_VALIDATOR_TIMEOUT)")
+            for receive in ready:
+                assert isinstance(receive, Connection)
+                index, child = running.pop(receive)
+                reports[index] = _receive(receive, child)
+    finally:
+        for receive, (_, child) in running.items():
+            receive.close()
+            if child.is_alive():
+                child.kill()
             child.join(5)
-            raise ValidatorError(f"the validator process ended without a report (exit {child.exitcode})") from None
+    return [reports[i] for i in range(len(parts))]
+
+
+def _receive(receive: Connection, child: BaseProcess) -> Report:
+    """The report a child sent, or ValidatorError for its error or its silent end."""
+    try:
+        kind, value = receive.recv()
+    except EOFError:
+        child.join(5)
+        raise ValidatorError(f"the validator process ended without a report (exit {child.exitcode})") from None
     finally:
         receive.close()
-        if child.is_alive():
-            child.kill()
-        child.join(5)
+    child.join(5)
     if kind == "error":
         raise ValidatorError(f"pySHACL failed: {value}")
     return value
@@ -161,7 +203,7 @@ def _validate(data: Graph, shapes: Graph, ontology: Graph | None, checks: Path |
             focus=get(SH.focusNode), path=get(SH.resultPath), message=get(SH.resultMessage),
             shape=get(SH.sourceShape), severity=get(SH.resultSeverity).rsplit("#", 1)[-1],
         ))
-    violations.sort(key=lambda v: (v.focus, v.path, v.message))
+    violations.sort(key=Violation.key)
     check_results = run_violation_queries(checks, data) if checks else []
     failed_checks = any(rows for _, rows in check_results)
     errors = [v for v in violations if v.severity == "Violation"]

@@ -249,7 +249,7 @@ def killed(world: World) -> dict[str, dict]:
     hanging = {"IMMUNALL_SHAPES": str(world.hanging_shapes)}
     builds = {name: Build(world.facts_b, world.dist, IMMUNALL_PAUSE_AT=name)
               for name in ("parse", "link", "load:staged", "load:written")}
-    builds["reason"] = Build(world.facts_b, world.dist, **hanging)
+    builds["reason"] = Build(world.facts_b, world.dist, IMMUNALL_REASONER_CACHE="off", **hanging)  # HermiT runs
     builds["validate"] = Build(world.facts_b, world.dist, **hanging)
     timed_out = Build(world.facts_b, world.dist, IMMUNALL_VALIDATOR_TIMEOUT="3", **hanging)
     seen: dict[str, dict] = {}

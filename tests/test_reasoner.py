@@ -44,3 +44,58 @@ def test_dates_are_kept_away_from_hermit(ontology: Graph) -> None:
     assert any(o.datatype and o.datatype.endswith("#date") for o in ontology.objects() if hasattr(o, "datatype"))
     cleaned = reasoner_input(ontology)
     assert not any(getattr(o, "datatype", None) and str(o.datatype).endswith("#date") for o in cleaned.objects())
+
+
+def _as_before(ontology: Graph, asserted: Graph) -> Graph:
+    """The inferred layer as the build made it before the reasoner was run asynchronously with JVM
+    options and a cache: owlready2's HermiT in this process, the JVM as owlready2 starts it."""
+    import tempfile
+
+    import owlready2
+
+    from kg.reason import add_type_closure, keep, reasoner_input
+
+    source = reasoner_input(ontology, asserted)
+    with tempfile.TemporaryDirectory() as tmp:
+        given = Path(tmp) / "input.owl"
+        source.serialize(given, format="xml")
+        world = owlready2.World()
+        world.get_ontology(f"file://{given}").load()
+        owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
+        entailed = Graph()
+        for triple in world.as_rdflib_graph():
+            entailed.add(triple)
+    inferred = Graph()
+    for s, p, o in entailed:
+        if (s, p, o) not in source and keep(s, p, o):
+            inferred.add((s, p, o))
+    add_type_closure(ontology, source, inferred)
+    return inferred
+
+
+def test_the_inferred_layer_is_the_one_made_before(settings: Settings, ontology: Graph, tmp_path: Path) -> None:
+    built = build_graphs(ontology, load_facts(settings.facts, KINDS), Corpus(settings.corpus))
+    now = run_hermit(ontology, built.asserted, timeout=300, cache=tmp_path)
+    assert len(now.inferred) > 500
+    assert set(now.inferred) == set(_as_before(ontology, built.asserted))
+    cached = run_hermit(ontology, built.asserted, timeout=300, cache=tmp_path)
+    assert set(cached.inferred) == set(now.inferred) and cached.direct == now.direct
+
+
+def test_the_cache_key_follows_what_hermit_sees(settings: Settings, ontology: Graph) -> None:
+    from rdflib import RDF, RDFS, Literal, URIRef
+
+    from kg.reason import HOW, reasoner_input
+    from kg.reason_cache import input_key
+
+    built = build_graphs(ontology, load_facts(settings.facts, KINDS), Corpus(settings.corpus))
+    key = input_key(reasoner_input(ontology, built.asserted), HOW)
+    reparsed = Graph().parse(settings.ontology, format="turtle")  # new blank nodes, same axioms
+    assert input_key(reasoner_input(reparsed, built.asserted), HOW) == key
+    relabelled = Graph()
+    relabelled += built.asserted
+    subject = next(relabelled.subjects(RDFS.label, None))
+    relabelled.set((subject, RDFS.label, Literal("another label", lang="en")))  # HermiT never sees labels
+    assert input_key(reasoner_input(ontology, relabelled), HOW) == key
+    relabelled.add((subject, RDF.type, URIRef("https://w3id.org/immunall/ontology/Procedure")))
+    assert input_key(reasoner_input(ontology, relabelled), HOW) != key
