@@ -70,7 +70,7 @@ def reasoner_input(ontology: Graph, asserted: Graph | None = None) -> Graph:
 # HermiT runs for seconds, not hours: the C1 compiler alone starts fast and the C2 compiler's work
 # never pays back (a quarter less CPU); one GC thread leaves the other core to the build.
 JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
-HOW = f"hermit classify -c -O -D -I -Y; keep v1; {JVM_OPTIONS}"  # part of the cache key
+HOW = f"hermit classify -c -I -Y; keep v1; {JVM_OPTIONS}"  # part of the cache key
 
 
 class Reasoning:
