@@ -21,7 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph
+from rdflib import BNode, Dataset, Graph
+from rdflib.compare import to_canonical_graph
 
 from kg.faults import checkpoint
 from kg.ids import GRAPH
@@ -47,6 +48,21 @@ class Generation:
     version: str
     triples: int
     graphs: dict[str, int]
+
+
+def canonical(graph: Graph) -> Graph:
+    """`graph` with its blank nodes named from what they hold (rdflib's canonical labelling).
+
+    A parser names blank nodes at random, so the ontology's restrictions and lists would get new
+    labels, and the dumps new bytes and the data a new version, on every build of the same data.
+    """
+    if not any(isinstance(term, BNode) for triple in graph for term in triple):
+        return graph
+    result = Graph()
+    for prefix, namespace in graph.namespaces():
+        result.bind(prefix, namespace, override=True, replace=True)
+    result += to_canonical_graph(graph)
+    return result
 
 
 def nquads(layers: dict[str, Graph]) -> bytes:

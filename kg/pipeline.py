@@ -20,7 +20,7 @@ from kg.build import Built, build_graphs
 from kg.corpus import Corpus
 from kg.facts import FactSet, load_facts
 from kg.faults import checkpoint
-from kg.load import Generation, switch, write_generation
+from kg.load import Generation, canonical, switch, write_generation
 from kg.mapping_checks import check_all
 from kg.mapping_rdf import mapping_graph
 from kg.mappings import FOLDER as MAPPINGS
@@ -116,8 +116,9 @@ def run(settings: Settings, *, load: bool = True, progress: Progress = lambda _:
                      f"{counts['rows_not_reviewed']} rows not reviewed, {counts['trials_not_in_graph']} trials "
                      "not in the graph (`immunall mappings` lists them)")
             shapes = load_shapes(settings.shapes)
+            published = canonical(ontology)  # stable blank-node labels: same data, same version
             union = PreparedQueryGraph()
-            for graph in (ontology, outcome.built.asserted, outcome.built.provenance, mappings):
+            for graph in (published, outcome.built.asserted, outcome.built.provenance, mappings):
                 union += graph
         outcome.reasoned = reasoning.result()
     finally:
@@ -125,7 +126,7 @@ def run(settings: Settings, *, load: bool = True, progress: Progress = lambda _:
     outcome.timings["reason"] = time.perf_counter() - reason_started
     progress(f"reason done in {outcome.timings['reason']:.2f} s (wall, from its start; link ran meanwhile)")
     layers = {
-        "ontology": ontology,
+        "ontology": published,
         "asserted": outcome.built.asserted,
         "inferred": outcome.reasoned.inferred,
         "provenance": outcome.built.provenance,
@@ -139,7 +140,7 @@ def run(settings: Settings, *, load: bool = True, progress: Progress = lambda _:
         raise NotConforming(outcome.report)
     if load:
         with _step(outcome, "load", progress):
-            outcome.generation = write_generation(settings.stores, layers, ontology,
+            outcome.generation = write_generation(settings.stores, layers, published,
                                                   linked_data_files(outcome.mappings, ontology))
             switch(settings.dist, outcome.generation)
     outcome.timings["total"] = time.perf_counter() - started

@@ -77,3 +77,15 @@ def test_every_fact_node_has_a_passage_and_primary_source(dataset: Dataset) -> N
     primary = prov.value(result, URIRef("http://www.w3.org/ns/prov#hadPrimarySource"))
     assert primary == mint("publication", "laetsch2023")
     assert asserted.value(primary, IA.year) is not None
+
+
+def test_the_same_data_gives_the_same_bytes_and_version(settings) -> None:
+    """Blank nodes (the ontology's restrictions) are labelled from their content, not at random."""
+    from rdflib import Graph
+
+    from kg.load import canonical, nquads
+
+    first = canonical(Graph().parse(settings.ontology, format="turtle"))
+    second = canonical(Graph().parse(settings.ontology, format="turtle"))
+    assert nquads({"ontology": first}) == nquads({"ontology": second})
+    assert len(first) == len(Graph().parse(settings.ontology, format="turtle"))
