@@ -95,6 +95,7 @@ def _security(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     app.extensions[data.CACHE] = data.Cache(int(app.config["PAGE_CACHE_ENTRIES"]))
+    app.extensions[data.MODELS] = data.Models()
     for blueprint in (home.bp, entity.bp, search.bp, query_page.bp, charts.bp):
         app.register_blueprint(blueprint)
     app.register_error_handler(EndpointError, _page_error)
