@@ -110,11 +110,11 @@ def _chunks(items: list[str], size: int = 200) -> Iterable[list[str]]:
         yield items[start:start + size]
 
 
-def select_nodes(name: str, param: str, nodes: Iterable[str]) -> list[Row]:
+def select_nodes(name: str, param: str, nodes: Iterable[str], **params: data.Param) -> list[Row]:
     """`name`.rq run over `nodes` in chunks (VALUES lists stay small)."""
     rows: list[Row] = []
     for chunk in _chunks(sorted(set(nodes))):
-        rows += data.select(name, **{param: _iris(chunk)})
+        rows += data.select(name, **{param: _iris(chunk)}, **params)
     return rows
 
 
@@ -329,9 +329,18 @@ def load(nodes: Iterable[str], limit: int | None = MAX_FIGURES * 4) -> tuple[lis
     return results, observations
 
 
-def of_studies(studies: Iterable[str]) -> tuple[list[Figure], list[Figure]]:
-    nodes = [row["node"].value for row in select_nodes("figures", "studies", studies)]
-    return load(nodes)
+def of_studies(studies: Iterable[str], limit: int = MAX_FIGURES * 4) -> tuple[list[Figure], list[Figure]]:
+    """The figures of `studies`, the first `limit` of them (see `counts` for how many there are)."""
+    nodes = [row["node"].value for row in select_nodes("figures", "studies", studies, limit=limit)]
+    return load(sorted(set(nodes))[:limit])
+
+
+def counts(studies: Iterable[str]) -> dict[str, list[int]]:
+    """[outcome results, adverse-event observations] of each study, counted by the engine."""
+    found: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for row in select_nodes("figure-counts", "studies", studies):
+        found[row["study"].value][0 if row["kind"].value == "result" else 1] += int(row["figures"].value)
+    return found
 
 
 def compare(figures: list[Figure]) -> list[Comparison]:
@@ -410,4 +419,4 @@ def describe_disagreements(found: list[str]) -> list[Disagreement]:
 
 __all__ = ["Comparison", "Disagreement", "Evidence", "Figure", "Text", "compare", "describe_disagreements",
            "disagreements",
-           "evidence", "load", "of_studies", "value"]
+           "counts", "evidence", "load", "of_studies", "value"]

@@ -242,7 +242,8 @@ def _csv_rows(name: str, **params: data.Param) -> Iterator[list[str]]:
 
 def build() -> NameIndex:
     onto = model.ontology()
-    names = [(row[0], row[1], row[2]) for row in _csv_rows("names") if len(row) == 3]
+    properties = [data.iri(row["p"].value) for row in data.select("name-properties")]
+    names = [(row[0], row[1], row[2]) for row in _csv_rows("names", properties=properties) if len(row) == 3]
     ranks_of_class = class_ranks(onto)
     ranks: dict[str, int] = {}
     classes = [data.iri(c) for c in sorted(ranks_of_class)]
