@@ -190,6 +190,11 @@ def model(key: str, compute: Callable[[], T]) -> T:
     return current_app.extensions[MODELS].get(data_version(), key, compute)
 
 
+def model_ready(key: str) -> bool:
+    """Whether `model(key, ...)` would answer at once."""
+    return current_app.extensions[MODELS].ready(data_version(), key)
+
+
 def data_version() -> str:
     """What identifies the data being served, read once per request: a page looks up thousands of
     labels, and each reading of the generation resolves the `current` symlink (syscalls)."""
