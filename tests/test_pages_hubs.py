@@ -11,10 +11,9 @@ import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
-from server import close_app, create_app
 from server.pages.views import HUB_FIGURES, SHOWN_PER_GROUP
 from tests.html_helpers import BROWSER, element, text_of
-from tests.server_fixtures import write_generation
+from tests.server_fixtures import pages_client
 
 B = "https://w3id.org/immunall/"
 IA = B + "ontology/"
@@ -53,11 +52,8 @@ def _quads() -> list[ox.Quad]:
 
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
-    generation = write_generation(Path(tmp_path_factory.mktemp("hub")) / "g", _quads())
-    app = create_app({"STORE_PATH": generation, "QUERY_TIMEOUT": 10})
-    app.testing = True
-    yield app.test_client()
-    close_app(app)
+    with pages_client(Path(tmp_path_factory.mktemp("hub")), _quads()) as client:
+        yield client
 
 
 def test_a_hub_shows_the_first_figures_and_links_to_all(hub: FlaskClient) -> None:

@@ -15,11 +15,10 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import pyoxigraph as ox
 from flask import current_app, g, has_request_context
@@ -42,9 +41,8 @@ NUMERIC = {XSD + name for name in ("integer", "decimal", "double", "float", "int
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class Term:
-    """One RDF term from a SPARQL JSON answer."""
+class Term(NamedTuple):
+    """One RDF term from a SPARQL JSON answer (a tuple: pages parse thousands per request)."""
 
     value: str
     kind: str  # "uri", "literal" or "bnode"
@@ -231,20 +229,26 @@ def _job(text: str, timeout: float | None = None, max_rows: int = PAGE_ROWS) -> 
     )
 
 
-def _term(raw: dict[str, str]) -> Term:
+def _term(raw: dict[str, str], known: dict[tuple, Term]) -> Term:
     kind = raw["type"]
     if kind == "typed-literal":
         kind = "literal"
-    return Term(raw["value"], kind, raw.get("datatype"), raw.get("xml:lang"))
+    key = (raw["value"], kind, raw.get("datatype"), raw.get("xml:lang"))
+    term = known.get(key)
+    if term is None:
+        term = known[key] = Term(*key)
+    return term
 
 
 def parse_solutions(body: bytes) -> list[Row]:
-    """SPARQL JSON results to rows of Terms (unbound variables are absent)."""
+    """SPARQL JSON results to rows of Terms (unbound variables are absent); a term that recurs
+    (a predicate, a study) is made once per answer."""
     data = json.loads(body)
     if "boolean" in data:
         raise ValueError("expected solutions, got a boolean answer")
+    known: dict[tuple, Term] = {}
     return [
-        {name: _term(value) for name, value in binding.items()}
+        {name: _term(value, known) for name, value in binding.items()}
         for binding in data["results"]["bindings"]
     ]
 
