@@ -17,7 +17,10 @@ import re
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+
+from flask import current_app
 
 from server.pages import data, model
 
@@ -67,6 +70,13 @@ def class_ranks(onto: model.Ontology) -> dict[str, int]:
     return ranks
 
 
+def _sorted_keys(keys: list[str], entries) -> tuple[list[str], array]:
+    """`keys` sorted, with the entry each belongs to (sorting indices: millions of tuples at 10M
+    triples cost several times more)."""
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    return [keys[i] for i in order], array("i", (entries[i] for i in order))
+
+
 def _joined(lines: list[str]) -> tuple[str, array]:
     """The lines as one text (for C-speed substring search) and where each line starts in it."""
     starts = array("i")
@@ -111,13 +121,14 @@ class NameIndex:
             self.property.append(properties[p])
         self.ranks = bytes(min(ranks.get(iri, UNRANKED), 255) for iri in self.iris)
         self.property_ranks = [PROPERTY_RANK.get(p, OTHER_PROPERTY) for p in self.properties]
-        flats = sorted((compact(norm), entry) for entry, norm in enumerate(self.norms))
-        self.flats = [flat for flat, _ in flats]
-        self.flat_entries = array("i", (entry for _, entry in flats))
-        words = sorted((word, entry) for entry, norm in enumerate(self.norms)
-                       for word in {m.group(0) for m in _WORD.finditer(norm) if m.start() > 0})
-        self.words = [word for word, _ in words]
-        self.word_entries = array("i", (entry for _, entry in words))
+        self.flats, self.flat_entries = _sorted_keys([compact(norm) for norm in self.norms],
+                                                     range(len(self.norms)))
+        words, owners = [], array("i")
+        for entry, norm in enumerate(self.norms):
+            for word in {m.group(0) for m in _WORD.finditer(norm) if m.start() > 0}:
+                words.append(word)
+                owners.append(entry)
+        self.words, self.word_entries = _sorted_keys(words, owners)
         self.joined, self.starts = _joined(self.norms)
         self.joined_flats, self.flat_starts = _joined(self.flats)
 
@@ -241,13 +252,23 @@ def _csv_rows(name: str, **params: data.Param) -> Iterator[list[str]]:
 
 
 def build() -> NameIndex:
+    """Read the names and the kinds at once (the two queries run in two query processes)."""
     onto = model.ontology()
     properties = [data.iri(row["p"].value) for row in data.select("name-properties")]
-    names = [(row[0], row[1], row[2]) for row in _csv_rows("names", properties=properties) if len(row) == 3]
     ranks_of_class = class_ranks(onto)
-    ranks: dict[str, int] = {}
     classes = [data.iri(c) for c in sorted(ranks_of_class)]
-    for row in _csv_rows("ranked-types", classes=classes):
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def kinds() -> list[list[str]]:
+        with app.app_context():
+            return list(_csv_rows("ranked-types", classes=classes))
+
+    with ThreadPoolExecutor(1) as other:
+        typed = other.submit(kinds)
+        names = [(row[0], row[1], row[2]) for row in _csv_rows("names", properties=properties) if len(row) == 3]
+        rows = typed.result()
+    ranks: dict[str, int] = {}
+    for row in rows:
         if len(row) == 2 and row[1] in ranks_of_class:
             subject, rank = row[0], ranks_of_class[row[1]]
             if ranks.get(subject, 99) > rank:
