@@ -38,6 +38,7 @@ PAGES = (
 
 def _clear(app: Flask) -> None:
     app.extensions[data.CACHE].clear()
+    app.extensions[data.MODELS].clear()
 
 
 def _warm_models(app: Flask) -> None:

@@ -6,6 +6,7 @@ Test modules load these with `pytest_plugins = ["tests.server_fixtures"]`.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import json
@@ -19,6 +20,7 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
 from server import close_app, create_app
@@ -47,6 +49,17 @@ def write_generation(target: Path, quads: list[ox.Quad], built: datetime | None 
     }
     (target / "build.json").write_text(json.dumps(info, indent=2), encoding="utf-8")
     return target
+
+
+@contextlib.contextmanager
+def pages_client(folder: Path, quads: list[ox.Quad]) -> Iterator[FlaskClient]:
+    """A test client of the app over a store of `quads` made for one test module."""
+    app = create_app({"STORE_PATH": write_generation(folder / "g", quads), "QUERY_TIMEOUT": 10})
+    app.testing = True
+    try:
+        yield app.test_client()
+    finally:
+        close_app(app)
 
 
 def read_quads(path: Path) -> list[ox.Quad]:

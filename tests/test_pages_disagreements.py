@@ -10,9 +10,8 @@ import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
-from server import close_app, create_app
 from tests.html_helpers import BROWSER, element, text_of
-from tests.server_fixtures import write_generation
+from tests.server_fixtures import pages_client
 
 B = "https://w3id.org/immunall/"
 IA = B + "ontology/"
@@ -81,11 +80,8 @@ def _quads() -> list[ox.Quad]:
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
-    generation = write_generation(Path(tmp_path_factory.mktemp("disagree")) / "g", _quads())
-    app = create_app({"STORE_PATH": generation, "QUERY_TIMEOUT": 10})
-    app.testing = True
-    yield app.test_client()
-    close_app(app)
+    with pages_client(Path(tmp_path_factory.mktemp("disagree")), _quads()) as client:
+        yield client
 
 
 def test_the_entity_page_shows_a_curated_disagreement_with_both_statements(small: FlaskClient) -> None:

@@ -13,13 +13,16 @@ figures.py (n-ary figures with evidence and disagreements), views.py (what an en
 
 from __future__ import annotations
 
+import contextlib
+import threading
+
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import NotFound
 
 from server.errors import EndpointError
 from server.http import error_response
 from server.negotiation import HTML, Format, best_match
-from server.pages import charts, data, entity, home, links, present, query_page, search
+from server.pages import charts, data, entity, home, links, model, names, present, query_page, search
 
 PLAIN = Format("text/plain", ("text",))
 
@@ -101,6 +104,7 @@ def _security(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     app.extensions[data.CACHE] = data.Cache(int(app.config["PAGE_CACHE_ENTRIES"]))
+    app.extensions[data.MODELS] = data.Models()
     for blueprint in (home.bp, entity.bp, search.bp, query_page.bp, charts.bp):
         app.register_blueprint(blueprint)
     app.register_error_handler(EndpointError, _page_error)
@@ -112,6 +116,17 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["filesize"] = _filesize
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    if app.config["PREWARM"]:
+        threading.Thread(target=_warm_models, args=(app,), name="pages-warm", daemon=True).start()
+
+
+def _warm_models(app: Flask) -> None:
+    """Build the whole-graph models (ontology, publications, search index) in the background, so
+    the first search after a start does not wait seconds for the index of a large graph."""
+    with app.app_context(), contextlib.suppress(Exception):  # a page reports a missing store itself
+        model.ontology()
+        model.publications()
+        names.index()
 
 
 def _filesize(size: int) -> str:

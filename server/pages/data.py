@@ -15,14 +15,13 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import pyoxigraph as ox
-from flask import current_app
+from flask import current_app, g, has_request_context
 
 from server.evaluate import QueryJob
 from server.negotiation import JSON, TURTLE
@@ -31,6 +30,7 @@ from server.store import get_backend
 
 QUERIES = Path(__file__).resolve().parents[1] / "queries" / "pages"
 CACHE = "immunall.pages.cache"
+MODELS = "immunall.pages.models"
 COUNT_ROWS = 20_000_000  # whole-graph models (the search index) on graphs of millions of triples
 PAGE_ROWS = 500_000  # whole-graph queries (labels, types, names) read every row; this only guards against surprises
 
@@ -41,9 +41,8 @@ NUMERIC = {XSD + name for name in ("integer", "decimal", "double", "float", "int
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class Term:
-    """One RDF term from a SPARQL JSON answer."""
+class Term(NamedTuple):
+    """One RDF term from a SPARQL JSON answer (a tuple: pages parse thousands per request)."""
 
     value: str
     kind: str  # "uri", "literal" or "bnode"
@@ -144,8 +143,69 @@ class Cache:
             self._data.clear()
 
 
+class Models:
+    """Whole-graph models (search index, ontology, known labels) of the current data version.
+
+    Apart from the LRU of page answers: a burst of entity pages must not evict a model that
+    takes seconds to build. One build per key at a time; the requests that need it wait for it.
+    Models of an older version are dropped when a newer one is asked for.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._version: str | None = None
+        self._values: dict[str, Any] = {}
+        self._building: dict[str, threading.Lock] = {}
+
+    def get(self, version: str, key: str, compute: Callable[[], T]) -> T:
+        with self._lock:
+            if version != self._version:
+                self._version, self._values, self._building = version, {}, {}
+            if key in self._values:
+                return self._values[key]
+            building = self._building.setdefault(key, threading.Lock())
+        with building:
+            with self._lock:
+                if self._version == version and key in self._values:
+                    return self._values[key]
+            value = compute()
+            with self._lock:
+                if self._version == version:
+                    self._values[key] = value
+            return value
+
+    def ready(self, version: str, key: str) -> bool:
+        with self._lock:
+            return self._version == version and key in self._values
+
+    def clear(self) -> None:
+        with self._lock:
+            self._version, self._values, self._building = None, {}, {}
+
+
+def model(key: str, compute: Callable[[], T]) -> T:
+    """`compute()` once per data version, kept for as long as that version is served."""
+    return current_app.extensions[MODELS].get(data_version(), key, compute)
+
+
+def model_ready(key: str) -> bool:
+    """Whether `model(key, ...)` would answer at once."""
+    return current_app.extensions[MODELS].ready(data_version(), key)
+
+
 def data_version() -> str:
-    """What identifies the data being served: the build version, else a time bucket (remote)."""
+    """What identifies the data being served, read once per request: a page looks up thousands of
+    labels, and each reading of the generation resolves the `current` symlink (syscalls)."""
+    if not has_request_context():
+        return _read_version()
+    version = g.get("immunall_data_version")
+    if version is None:
+        version = g.immunall_data_version = _read_version()
+    return version
+
+
+def _read_version() -> str:
+    """The build version, else the generation's path, else a time bucket (remote endpoint)."""
     generation = get_backend().generation()
     if generation.version:
         return generation.version
@@ -159,33 +219,46 @@ def cached(key: str, compute: Callable[[], T]) -> T:
     return current_app.extensions[CACHE].get(data_version(), key, compute)
 
 
-def _job(text: str, timeout: float | None = None, max_rows: int = PAGE_ROWS) -> QueryJob:
+def _job(text: str, timeout: float | None = None, max_rows: int = PAGE_ROWS, trusted: bool = True) -> QueryJob:
     return QueryJob(
         query=text,
         solutions_media_type=JSON.media_type,
         graph_media_type=TURTLE.media_type,
         max_rows=max_rows,
         timeout=timeout or float(current_app.config["QUERY_TIMEOUT"]),
-        trusted=True,  # the pages' own queries: in the web process when the backend can (lane.py)
+        trusted=trusted,  # the pages' own queries: in the web process when the backend can (lane.py)
     )
 
 
-def _term(raw: dict[str, str]) -> Term:
+def _term(raw: dict[str, str], known: dict[tuple, Term]) -> Term:
     kind = raw["type"]
     if kind == "typed-literal":
         kind = "literal"
-    return Term(raw["value"], kind, raw.get("datatype"), raw.get("xml:lang"))
+    key = (raw["value"], kind, raw.get("datatype"), raw.get("xml:lang"))
+    term = known.get(key)
+    if term is None:
+        term = known[key] = Term(*key)
+    return term
 
 
 def parse_solutions(body: bytes) -> list[Row]:
-    """SPARQL JSON results to rows of Terms (unbound variables are absent)."""
+    """SPARQL JSON results to rows of Terms (unbound variables are absent); a term that recurs
+    (a predicate, a study) is made once per answer."""
     data = json.loads(body)
     if "boolean" in data:
         raise ValueError("expected solutions, got a boolean answer")
+    known: dict[tuple, Term] = {}
     return [
-        {name: _term(value) for name, value in binding.items()}
+        {name: _term(value, known) for name, value in binding.items()}
         for binding in data["results"]["bindings"]
     ]
+
+
+def run_raw(text: str, media_type: str, timeout_key: str = "STATS_TIMEOUT") -> bytes:
+    """The serialized answer of a whole-graph SELECT (`media_type`: CSV parses fastest)."""
+    job = QueryJob(query=text, solutions_media_type=media_type, graph_media_type=TURTLE.media_type,
+                   max_rows=COUNT_ROWS, timeout=float(current_app.config[timeout_key]))
+    return get_backend().run(job).body
 
 
 def run_text(text: str) -> list[Row]:
@@ -203,7 +276,9 @@ def select_counts(name: str, **params: Param) -> list[Row]:
     """Like `select` for whole-graph counting queries: the longer STATS_TIMEOUT applies."""
     text = bind(load_query(name), params)
     timeout = float(current_app.config["STATS_TIMEOUT"])
-    return cached(f"select:{text}", lambda: parse_solutions(get_backend().run(_job(text, timeout, COUNT_ROWS)).body))
+    # Whole-graph reads can take seconds on a big graph: in a query process, where the limit can stop them.
+    job = _job(text, timeout, COUNT_ROWS, trusted=False)
+    return cached(f"select:{text}", lambda: parse_solutions(get_backend().run(job).body))
 
 
 def ask(name: str, **params: Param) -> bool:

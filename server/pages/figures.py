@@ -110,11 +110,11 @@ def _chunks(items: list[str], size: int = 200) -> Iterable[list[str]]:
         yield items[start:start + size]
 
 
-def select_nodes(name: str, param: str, nodes: Iterable[str]) -> list[Row]:
+def select_nodes(name: str, param: str, nodes: Iterable[str], **params: data.Param) -> list[Row]:
     """`name`.rq run over `nodes` in chunks (VALUES lists stay small)."""
     rows: list[Row] = []
     for chunk in _chunks(sorted(set(nodes))):
-        rows += data.select(name, **{param: _iris(chunk)})
+        rows += data.select(name, **{param: _iris(chunk)}, **params)
     return rows
 
 
@@ -127,12 +127,14 @@ def _citation(publication_iri: str | None, num: str | None) -> Citation:
     return Citation(num, ref(publication_iri), pub.short, pub.citation)
 
 
-def evidence(nodes: Iterable[str]) -> dict[str, tuple[list[Evidence], list[Citation]]]:
-    """Per node: its passages with their cited references, and primary sources not among those."""
+def evidence(nodes: Iterable[str], rows: list[Row] | None = None) -> dict[str, tuple[list[Evidence], list[Citation]]]:
+    """Per node: its passages with their cited references, and primary sources not among those
+    (from `rows` of evidence.rq when the caller has read them and fetched their labels)."""
     passages: dict[str, dict[str, Evidence]] = defaultdict(dict)
     primaries: dict[str, set[str]] = defaultdict(set)
-    rows = select_nodes("evidence", "nodes", nodes)
-    model.prefetch(t.value for row in rows for t in row.values() if t.is_iri)
+    if rows is None:
+        rows = select_nodes("evidence", "nodes", nodes)
+        model.prefetch(t.value for row in rows for t in row.values() if t.is_iri)
     for row in rows:
         node = row["node"].value
         if "primary" in row:
@@ -295,11 +297,14 @@ def _row(node: str, props: dict[str, list[Term]], fields: dict[str, str], requir
     return row
 
 
-def figure_rows(nodes: list[str]) -> tuple[list[Row], list[Row]]:
-    """Rows of the outcome results and of the adverse-event observations among `nodes`."""
+def figure_rows(nodes: list[str], found: list[Row] | None = None) -> tuple[list[Row], list[Row]]:
+    """Rows of the outcome results and of the adverse-event observations among `nodes` (from
+    `found`, their statements, when the caller has read them)."""
     statements: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
-    for row in select_nodes("statements", "nodes", nodes):
-        statements[row["s"].value][row["p"].value].append(row["o"])
+    wanted = set(nodes)
+    for row in select_nodes("statements", "nodes", nodes) if found is None else found:
+        if row["s"].value in wanted:
+            statements[row["s"].value][row["p"].value].append(row["o"])
     results, observations = [], []
     for node in sorted(statements):
         props = statements[node]
@@ -312,16 +317,21 @@ def figure_rows(nodes: list[str]) -> tuple[list[Row], list[Row]]:
     return results, observations
 
 
-def load(nodes: Iterable[str], limit: int | None = MAX_FIGURES * 4) -> tuple[list[Figure], list[Figure]]:
-    """The outcome results and adverse-event observations among `nodes`, with evidence."""
+def load(nodes: Iterable[str], limit: int | None = MAX_FIGURES * 4,
+         statements: list[Row] | None = None) -> tuple[list[Figure], list[Figure]]:
+    """The outcome results and adverse-event observations among `nodes`, with evidence; the
+    labels of the figures and of their evidence are fetched together (one round trip)."""
     nodes = sorted(set(nodes))[:limit]
-    result_rows, observation_rows = figure_rows(nodes)
-    model.prefetch(t.value for row in result_rows + observation_rows for t in row.values() if t.is_iri)
+    result_rows, observation_rows = figure_rows(nodes, statements)
+    figure_nodes = sorted({row["node"].value for row in result_rows + observation_rows})
+    proof = select_nodes("evidence", "nodes", figure_nodes)
+    model.prefetch([*(t.value for row in result_rows + observation_rows for t in row.values() if t.is_iri),
+                    *(t.value for row in proof for t in row.values() if t.is_iri)])
     results = [_figure(row, "result") for row in result_rows]
     observations = [_figure(row, "observation") for row in observation_rows]
     results = list({f.node.iri: f for f in results}.values())
     observations = list({f.node.iri: f for f in observations}.values())
-    found = evidence([f.node.iri for f in results + observations])
+    found = evidence(figure_nodes, proof)
     for fig in results + observations:
         fig.evidence, fig.primary = found.get(fig.node.iri, ([], []))
     results.sort(key=_sort_key)
@@ -329,9 +339,19 @@ def load(nodes: Iterable[str], limit: int | None = MAX_FIGURES * 4) -> tuple[lis
     return results, observations
 
 
-def of_studies(studies: Iterable[str]) -> tuple[list[Figure], list[Figure]]:
-    nodes = [row["node"].value for row in select_nodes("figures", "studies", studies)]
-    return load(nodes)
+def of_studies(studies: Iterable[str], limit: int = MAX_FIGURES * 4) -> tuple[list[Figure], list[Figure]]:
+    """The figures of `studies`, the first `limit` of them (see `counts` for how many there are)."""
+    statements = select_nodes("figure-statements", "studies", studies, limit=limit)
+    nodes = sorted({row["s"].value for row in statements})[:limit]
+    return load(nodes, limit, statements)
+
+
+def counts(studies: Iterable[str]) -> dict[str, list[int]]:
+    """[outcome results, adverse-event observations] of each study, counted by the engine."""
+    found: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for row in select_nodes("figure-counts", "studies", studies):
+        found[row["study"].value][0 if row["kind"].value == "result" else 1] += int(row["figures"].value)
+    return found
 
 
 def compare(figures: list[Figure]) -> list[Comparison]:
@@ -410,4 +430,4 @@ def describe_disagreements(found: list[str]) -> list[Disagreement]:
 
 __all__ = ["Comparison", "Disagreement", "Evidence", "Figure", "Text", "compare", "describe_disagreements",
            "disagreements",
-           "evidence", "load", "of_studies", "value"]
+           "counts", "evidence", "load", "of_studies", "value"]

@@ -92,6 +92,19 @@ def _generations() -> list[tuple[str, list[Ref]]]:
     return [(iri, sorted(found[iri], key=lambda r: r.label)) for iri in sorted(found, key=position)]
 
 
+DIFFERENCES_INLINE = 5_000  # figures up to which the home page counts the differing ones itself
+
+
+def _differing(onto: model.Ontology) -> int | None:
+    """How many figures the reviews state differently, when that is cheap: comparing means reading
+    every figure of the graph (minutes at a million triples), so a large graph's home page gives the
+    count only once the /disagreements page has computed it."""
+    figures_in_graph = onto.counts.get(IA + "OutcomeResult", 0) + onto.counts.get(IA + "AdverseEventObservation", 0)
+    if figures_in_graph <= DIFFERENCES_INLINE or data.model_ready("differences"):
+        return len(data.model("differences", differences)["comparisons"])
+    return None
+
+
 def home_data() -> dict:
     onto = model.ontology()
     counts = [(ref(cls), onto.counts.get(cls, 0), name) for cls, name in COUNTS]
@@ -106,7 +119,7 @@ def home_data() -> dict:
               [("", members(IA + "AdverseEvent"))]),
     ]
     generations = [(ref(g), products) for g, products in _generations()]
-    differing = len(data.cached("differences", differences)["comparisons"])
+    differing = _differing(onto)
     return {"counts": counts, "misprints": misprints, "differing": differing, "misprint_ref": ref(IA + "Misprint"),
             "shelves": shelves, "generations": generations}
 
@@ -175,7 +188,7 @@ def differences() -> dict:
 def disagreements() -> Response:
     """Where the two reviews differ, across the whole graph."""
     return _page("disagreements", lambda: render_template("disagreements.html",
-                                                          **data.cached("differences", differences)))
+                                                          **data.model("differences", differences)))
 
 
 @bp.route("/classes", methods=["GET", "HEAD"])

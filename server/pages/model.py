@@ -134,7 +134,7 @@ class Known:
 
 
 def _known() -> Known:
-    return data.cached("model:known", Known)
+    return data.model("model:known", Known)
 
 
 def _fetchable(iri: str) -> bool:
@@ -330,7 +330,7 @@ def _ontology() -> Ontology:
 
 
 def ontology() -> Ontology:
-    return data.cached("model:ontology", _ontology)
+    return data.model("model:ontology", _ontology)
 
 
 def class_counts() -> dict[str, int]:
@@ -403,7 +403,7 @@ def _publications() -> dict[str, Publication]:
 
 
 def publications() -> dict[str, Publication]:
-    return data.cached("model:publications", _publications)
+    return data.model("model:publications", _publications)
 
 
 def publication(iri: str) -> Publication:

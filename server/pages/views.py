@@ -22,6 +22,7 @@ from server.pages.present import Ref, Text, natural, ref, value
 
 IA = model.IA
 SHOWN_PER_GROUP = 50
+HUB_FIGURES = 100  # figures on a page that gathers them from many studies or nodes; a link gives all
 EXCERPT_CHARS = 700
 
 DEFINITIONS = (model.IAO + "0000115", model.SKOS + "definition", model.DCT + "description",
@@ -91,6 +92,7 @@ class EntityView:
     observations: list[Figure] = field(default_factory=list)
     figures_heading: str = "Figures"
     figures_note: str | None = None
+    figures_more: str | None = None  # a query for all the figures when the page shows the first
     comparisons: list[Comparison] = field(default_factory=list)
     disagreements: list[Disagreement] = field(default_factory=list)
     studies: list[Study] = field(default_factory=list)
@@ -106,6 +108,10 @@ class EntityView:
     @property
     def has_figures(self) -> bool:
         return bool(self.results or self.observations)
+
+    def incoming_link(self, prop: str) -> str | None:
+        """The query behind the "all N" link of an incoming property."""
+        return next((group.more for group in self.incoming if group.property.iri == prop), None)
 
     @property
     def is_study(self) -> bool:
@@ -133,8 +139,23 @@ def _sort_value(item: Statement) -> str:
     return (item.value.label if isinstance(item.value, Ref) else item.value.text).casefold()
 
 
-def _groups(rows: list[tuple[str, Term, Term | None]], more: dict[str, str] | None = None) -> list[Group]:
-    """(property, value, graph) rows grouped by property, values deduplicated across graphs."""
+Rows = list[tuple[str, Term, Term | None]]
+
+
+def shown_rows(rows: Rows) -> Rows:
+    """The rows a page shows: every row of a property with at most SHOWN_PER_GROUP values, the
+    first SHOWN_PER_GROUP values (by IRI) of a larger one, so a hub's labels are not all fetched."""
+    values: dict[str, set[str]] = defaultdict(set)
+    for prop, term, _ in rows:
+        values[prop].add(term.value)
+    keep = {prop: set(sorted(found)[:SHOWN_PER_GROUP]) for prop, found in values.items()
+            if len(found) > SHOWN_PER_GROUP}
+    return [row for row in rows if row[0] not in keep or row[1].value in keep[row[0]]]
+
+
+def _groups(rows: Rows, more: dict[str, str] | None = None, totals: dict[str, int] | None = None) -> list[Group]:
+    """(property, value, graph) rows grouped by property, values deduplicated across graphs;
+    `totals` gives the number of values of a property when `rows` holds only the first ones."""
     found: dict[str, dict[tuple[str, str], Statement]] = defaultdict(dict)
     for prop, term, graph in rows:
         key = (term.kind, term.value + "@" + (term.lang or "") + "^" + (term.datatype or ""))
@@ -146,8 +167,9 @@ def _groups(rows: list[tuple[str, Term, Term | None]], more: dict[str, str] | No
     groups = []
     for prop in sorted(found, key=_group_key):
         statements = sorted(found[prop].values(), key=_sort_value)
-        link = (more or {}).get(prop) if len(statements) > SHOWN_PER_GROUP else None
-        groups.append(Group(ref(prop), statements[:SHOWN_PER_GROUP], len(statements), link))
+        total = max(len(statements), (totals or {}).get(prop, 0))
+        link = (more or {}).get(prop) if total > SHOWN_PER_GROUP else None
+        groups.append(Group(ref(prop), statements[:SHOWN_PER_GROUP], total, link))
     return groups
 
 
@@ -195,20 +217,20 @@ def entity_view(iri: str) -> EntityView | None:
 def _build(iri: str) -> EntityView | None:
     this = data.iri(iri)
     out = data.select("entity-out", this=this)
-    inc = data.select("entity-in", this=this)
-    if not out and not inc and not data.ask("exists", this=this):
+    in_rows, in_totals = incoming(iri)
+    if not out and not in_rows and not data.ask("exists", this=this):
         return None
     onto = model.ontology()
     out_rows = [(r["p"].value, r["o"], r.get("g")) for r in out]
-    in_rows = [(r["p"].value, r["s"], r.get("g")) for r in inc]
+    out_shown, in_shown = shown_rows(out_rows), shown_rows(in_rows)
     model.prefetch([iri, *(p for p, _, _ in out_rows + in_rows),
-                    *(t.value for _, t, _ in out_rows + in_rows if t.is_iri)])
+                    *(t.value for _, t, _ in out_shown + in_shown if t.is_iri)])
     view = EntityView(iri, model.label(iri), ref(iri))
     _header(view, out_rows, onto)
-    view.outgoing = _groups(out_rows)
+    view.outgoing = _groups(out_shown, None, _value_counts(out_rows))
     more = {prop: query_link(data.bind(data.load_query("link-subjects"), {"property": data.iri(prop), "this": this}))
-            for prop in {prop for prop, _, _ in in_rows}}
-    view.incoming = _groups(in_rows, more)
+            for prop in in_totals}
+    view.incoming = _groups(in_shown, more, in_totals)
     _parts(view, out_rows)
     found = figures.evidence([iri])
     view.sources = found.get(iri, ([], []))[0]
@@ -223,6 +245,26 @@ def _build(iri: str) -> EntityView | None:
         view.disagreements = figures.disagreements(
             [iri] + [f.node.iri for f in view.results + view.observations][:400])
     return view
+
+
+def incoming(iri: str) -> tuple[Rows, dict[str, int]]:
+    """The first statements pointing at `iri` (queries/pages/entity-in.rq) and, per property, how
+    many subjects point at it in all."""
+    rows: Rows = []
+    totals: dict[str, int] = {}
+    for row in data.select("entity-in", this=data.iri(iri)):
+        if "count" in row:
+            totals[row["p"].value] = int(row["count"].value)
+        elif "s" in row:
+            rows.append((row["p"].value, row["s"], row.get("g")))
+    return rows, totals
+
+
+def _value_counts(rows: Rows) -> dict[str, int]:
+    values: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for prop, term, _ in rows:
+        values[prop].add((term.kind, term.value))
+    return {prop: len(found) for prop, found in values.items()}
 
 
 def _parts(view: EntityView, out_rows: list[tuple[str, Term, Term | None]]) -> None:
@@ -255,7 +297,6 @@ def _studies_of(interventions: list[str]) -> dict[str, set[str]]:
     found: dict[str, set[str]] = defaultdict(set)
     for row in figures.select_nodes("studies-of-interventions", "interventions", interventions):
         found[row["study"].value].add(row["intervention"].value)
-    model.prefetch([*found, *(v for via in found.values() for v in via)])
     return found
 
 
@@ -263,16 +304,20 @@ MAX_STUDIES = 200  # a hub (an antigen most agents target) lists the first, in I
 
 
 def _with_studies(view: EntityView, studies: dict[str, set[str]]) -> None:
+    notes = []
     if len(studies) > MAX_STUDIES:
-        view.figures_note = f"Figures of the first {MAX_STUDIES} of {len(studies)} studies."
+        notes.append(f"The first {MAX_STUDIES} of {len(studies)} studies.")
         studies = {s: studies[s] for s in sorted(studies)[:MAX_STUDIES]}
-    results, observations = figures.of_studies(list(studies))
+    model.prefetch([*studies, *(v for via in studies.values() for v in via)])
+    counts = figures.counts(studies)
+    results, observations = figures.of_studies(list(studies), HUB_FIGURES)
     _set_figures(view, results, observations)
-    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for fig in results:
-        counts[fig.study.iri][0] += 1
-    for fig in observations:
-        counts[fig.study.iri][1] += 1
+    total = sum(sum(found) for found in counts.values())
+    if total > len(results) + len(observations):
+        notes.append(f"The first {len(results) + len(observations)} of {total} figures of these studies.")
+        view.figures_more = query_link(data.bind(data.load_query("link-figures"),
+                                                 {"studies": [data.iri(s) for s in sorted(studies)]}))
+    view.figures_note = " ".join(notes) or None
     view.studies = sorted(
         (Study(ref(s), [ref(v) for v in sorted(via) if v != view.iri], *counts[s]) for s, via in studies.items()),
         key=lambda s: s.ref.label.casefold())
@@ -295,11 +340,16 @@ def _antigen(view: EntityView, onto: model.Ontology, incoming: set[str]) -> None
         view.figures_heading = "Results of trials of these agents"
 
 
-def _adverse_event(view: EntityView, onto: model.Ontology, incoming: set[str]) -> None:
-    rows = [r for r in data.select("entity-in", this=data.iri(view.iri)) if r["p"].value == IA + "event"]
-    _, observations = figures.load(r["s"].value for r in rows)
+def _adverse_event(view: EntityView, onto: model.Ontology, incoming_subjects: set[str]) -> None:
+    rows, totals = incoming(view.iri)
+    nodes = sorted({term.value for prop, term, _ in rows if prop == IA + "event"})
+    _, observations = figures.load(nodes[:HUB_FIGURES])
     _set_figures(view, [], observations)
     view.figures_heading = "Incidence in studies"
+    total = totals.get(IA + "event", len(nodes))
+    if total > min(len(nodes), HUB_FIGURES):
+        view.figures_note = f"The first {min(len(nodes), HUB_FIGURES)} of {total} figures of this event."
+        view.figures_more = view.incoming_link(IA + "event")
 
 
 def _figure_node(view: EntityView, onto: model.Ontology, incoming: set[str]) -> None:
@@ -386,11 +436,11 @@ def _referring_figures(view: EntityView, incoming: set[str]) -> None:
     nodes = [s for s in incoming
              if {IA + "OutcomeResult", IA + "AdverseEventObservation"} & model.types_of(s)]
     if nodes:
-        results, observations = figures.load(nodes)
+        results, observations = figures.load(sorted(nodes)[:HUB_FIGURES])
         _set_figures(view, results, observations)
         view.figures_heading = "Figures that refer to this"
-        if len(nodes) > figures.MAX_FIGURES:
-            view.figures_note = f"The first {figures.MAX_FIGURES} of {len(nodes)} figures."
+        if len(nodes) > HUB_FIGURES:
+            view.figures_note = f"The first {HUB_FIGURES} of {len(nodes)} figures."
 
 
 # Most specific first: the first kind the entity belongs to decides its sections.
