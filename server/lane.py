@@ -28,12 +28,13 @@ import signal
 import threading
 import time
 from collections import OrderedDict
+from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from server.errors import StoreUnavailable
-from server.evaluate import Failure, QueryJob, evaluate, open_store
+from server.evaluate import Failure, QueryJob, dataset_arguments, evaluate, open_store
 from server.results import Answer
 
 log = logging.getLogger(__name__)
@@ -149,6 +150,26 @@ class InProcessLane:
         self.watchdog.start(token, job.timeout, job.query)
         try:
             return evaluate(store, job, checked=True)
+        finally:
+            self.watchdog.stop(token)
+
+    def solutions(self, job: QueryJob, generation: Path) -> tuple[list[str], list[ox.QuerySolution]] | Failure:
+        """A trusted SELECT's variables and first `max_rows` solutions as pyoxigraph terms: for the
+        pages, which would otherwise serialize the answer only to parse it back."""
+        store = self._open(generation)
+        with self._lock:
+            token = next(self._tokens)
+            self.answered += 1
+        self.watchdog.start(token, job.timeout, job.query)
+        try:
+            result = store.query(job.query, base_iri=job.base_iri, **dataset_arguments(job))
+            if not isinstance(result, ox.QuerySolutions):
+                return Failure("error", "expected a SELECT query")
+            return [variable.value for variable in result.variables], list(islice(result, job.max_rows))
+        except SyntaxError as error:
+            return Failure("syntax", str(error))
+        except (OSError, ValueError, RuntimeError) as error:
+            return Failure("error", f"{type(error).__name__}: {error}")
         finally:
             self.watchdog.stop(token)
 

@@ -114,6 +114,18 @@ class EmbeddedBackend:
         self.lane.observe(job, generation, seconds, answer)
         return _unwrap(answer)
 
+    def select_rows(self, job: QueryJob) -> tuple[list[str], list] | None:
+        """A trusted SELECT's variables and solutions as pyoxigraph terms, run in this process; None
+        when the lane does not take it (the caller then uses `run`)."""
+        generation = self.generation().path
+        assert generation is not None
+        if not job.trusted or not self.lane.admits(job, generation):
+            return None
+        result = self.lane.solutions(job, generation)
+        if isinstance(result, Failure):
+            _unwrap(result)
+        return result  # type: ignore[return-value]
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.close()

@@ -262,8 +262,41 @@ def run_raw(text: str, media_type: str, timeout_key: str = "STATS_TIMEOUT") -> b
 
 
 def run_text(text: str) -> list[Row]:
-    """Run SELECT text (not cached)."""
-    return parse_solutions(get_backend().run(_job(text)).body)
+    """Run SELECT text (not cached); in the web process as terms when the backend can (no JSON)."""
+    backend, job = get_backend(), _job(text)
+    select_rows = getattr(backend, "select_rows", None)
+    found = select_rows(job) if select_rows is not None else None
+    if found is None:
+        return parse_solutions(backend.run(job).body)
+    variables, solutions = found
+    known: dict[object, Term] = {}
+    rows = []
+    for solution in solutions:
+        row = {}
+        for name, value in zip(variables, solution, strict=True):
+            if value is not None:
+                term = known.get(value)
+                if term is None:
+                    term = known[value] = _from_engine(value)
+                row[name] = term
+        rows.append(row)
+    return rows
+
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _from_engine(value: object) -> Term:
+    """A Term equal to the one SPARQL JSON results would give for this pyoxigraph term."""
+    if isinstance(value, ox.NamedNode):
+        return Term(value.value, "uri", None, None)
+    if isinstance(value, ox.BlankNode):
+        return Term(value.value, "bnode", None, None)
+    assert isinstance(value, ox.Literal)
+    if value.language:
+        return Term(value.value, "literal", None, value.language)
+    datatype = value.datatype.value
+    return Term(value.value, "literal", None if datatype == XSD_STRING else datatype, None)
 
 
 def select(name: str, **params: Param) -> list[Row]:
