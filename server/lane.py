@@ -22,12 +22,14 @@ inside the engine; the server (granian) starts a new worker. The log says which 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
 
@@ -144,12 +146,18 @@ class InProcessLane:
 
     def run(self, job: QueryJob, generation: Path) -> Answer | Failure:
         store = self._open(generation)
+        with self._watched(job):
+            return evaluate(store, job, checked=True)
+
+    @contextlib.contextmanager
+    def _watched(self, job: QueryJob) -> Iterator[None]:
+        """Count the query and keep the watchdog on it while it runs."""
         with self._lock:
             token = next(self._tokens)
             self.answered += 1
         self.watchdog.start(token, job.timeout, job.query)
         try:
-            return evaluate(store, job, checked=True)
+            yield
         finally:
             self.watchdog.stop(token)
 
@@ -157,21 +165,16 @@ class InProcessLane:
         """A trusted SELECT's variables and first `max_rows` solutions as pyoxigraph terms: for the
         pages, which would otherwise serialize the answer only to parse it back."""
         store = self._open(generation)
-        with self._lock:
-            token = next(self._tokens)
-            self.answered += 1
-        self.watchdog.start(token, job.timeout, job.query)
-        try:
-            result = store.query(job.query, base_iri=job.base_iri, **dataset_arguments(job))
-            if not isinstance(result, ox.QuerySolutions):
-                return Failure("error", "expected a SELECT query")
-            return [variable.value for variable in result.variables], list(islice(result, job.max_rows))
-        except SyntaxError as error:
-            return Failure("syntax", str(error))
-        except (OSError, ValueError, RuntimeError) as error:
-            return Failure("error", f"{type(error).__name__}: {error}")
-        finally:
-            self.watchdog.stop(token)
+        with self._watched(job):
+            try:
+                result = store.query(job.query, base_iri=job.base_iri, **dataset_arguments(job))
+                if not isinstance(result, ox.QuerySolutions):
+                    return Failure("error", "expected a SELECT query")
+                return [variable.value for variable in result.variables], list(islice(result, job.max_rows))
+            except SyntaxError as error:
+                return Failure("syntax", str(error))
+            except (OSError, ValueError, RuntimeError) as error:
+                return Failure("error", f"{type(error).__name__}: {error}")
 
     def _open(self, generation: Path) -> ox.Store:
         current = self._store
