@@ -197,7 +197,7 @@ def measure_pages(base: str, workload: Pages, rounds: int, seconds: float, repea
     first_error = None
     paths = workload.paths
     try:
-        budget = Budget(rounds if not repeat else rounds, seconds)
+        budget = Budget(rounds, seconds)
         index = 0
         while budget.more(len(samples)) and (repeat or index < len(paths)):
             target = paths[index % len(paths)]

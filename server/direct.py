@@ -26,7 +26,7 @@ from server.evaluate import Failure
 from server.http import CORS_HEADERS, cache_control, gzipped, last_modified
 from server.pages import SECURITY_HEADERS
 from server.render import answer_content_type, answer_headers
-from server.sparql import prepare
+from server.sparql import PREPARED, prepare
 from server.store import EXTENSION, EmbeddedBackend
 
 StartResponse = Callable[..., Any]
@@ -62,6 +62,8 @@ class DirectSparql:
             prepared = prepare(req, self.flask_app.config, backend)
             generation = prepared.generation.path if prepared else None
             if prepared is None or generation is None or not backend.lane.admits(prepared.job, generation):
+                if prepared is not None:
+                    environ[PREPARED] = prepared  # the view need not read and check the request again
                 return _pass_on(req)
             result = backend.lane.run(prepared.job, generation)
         except (EndpointError, HTTPException):

@@ -40,6 +40,9 @@ from server.store import Backend, Generation, get_backend
 bp = Blueprint("sparql", __name__)
 
 
+PREPARED = "immunall.prepared"  # WSGI environ key: server/direct.py read this request already
+
+
 @dataclass(frozen=True)
 class Prepared:
     """A query request read and checked, ready to run: what both the view and direct.py need."""
@@ -113,7 +116,7 @@ def prepare(req: Request, config: Mapping[str, Any], backend: Backend) -> Prepar
 def endpoint():
     """Answer a query, or describe the service when there is none."""
     backend = get_backend()
-    prepared = prepare(request, current_app.config, backend)
+    prepared = request.environ.get(PREPARED) or prepare(request, current_app.config, backend)
     if prepared is None:
         return render.description(
             DESCRIPTION, describe.service_description, "service-description", _html

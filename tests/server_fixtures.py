@@ -94,10 +94,15 @@ AppFactory = Callable[..., Flask]
 @pytest.fixture(scope="session")
 def make_app(generation: Path) -> Iterator[AppFactory]:
     """Build apps over the fixture store with config overrides; all closed at the end."""
+    yield from apps_over(generation, query_timeout=5)
+
+
+def apps_over(store: Path, query_timeout: float) -> Iterator[AppFactory]:
+    """An app factory over `store` (config overrides as keywords), then every app it made closed."""
     apps: list[Flask] = []
 
     def factory(**config: Any) -> Flask:
-        app = create_app({"STORE_PATH": generation, "QUERY_TIMEOUT": 5, **config})
+        app = create_app({"STORE_PATH": store, "QUERY_TIMEOUT": query_timeout, **config})
         app.testing = True
         apps.append(app)
         return app

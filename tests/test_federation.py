@@ -18,13 +18,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import requests
-from flask import Flask
 
 from kg.pipeline import Outcome
 from kg.settings import Settings
-from server import close_app, create_app
 from server.federation import check_services
 from tests.net import free_port
+from tests.server_fixtures import apps_over
 
 pytest_plugins = ["tests.server_fixtures"]
 
@@ -129,17 +128,7 @@ def trap() -> Iterator[Trap]:
 
 @pytest.fixture(scope="module")
 def make_app(build: Outcome, settings: Settings) -> Iterator:
-    apps: list[Flask] = []
-
-    def factory(**config: object) -> Flask:
-        app = create_app({"STORE_PATH": settings.dist / "current", "QUERY_TIMEOUT": 20, **config})
-        app.testing = True
-        apps.append(app)
-        return app
-
-    yield factory
-    for app in apps:
-        close_app(app)
+    yield from apps_over(settings.dist / "current", query_timeout=20)
 
 
 def select(response) -> list[dict[str, str]]:

@@ -375,43 +375,45 @@ def index() -> Response:
     """Both charts on one page."""
     scope = _scope()
     return _respond("index", lambda: render_template(
-        "charts.html", scope=scope, scopes=SCOPES,
-        response=data.cached(f"chart:response:{scope}", lambda: response_chart(scope)),
-        adverse=data.cached(f"chart:ae:{scope}", lambda: adverse_event_chart(scope))))
+        "charts.html", scope=scope, scopes=SCOPES, response=_response_chart(scope), adverse=_adverse_chart(scope)))
+
+
+def _response_chart(scope: str) -> BarChart:
+    return data.cached(f"chart:response:{scope}", lambda: response_chart(scope))
+
+
+def _adverse_chart(scope: str) -> AeChart:
+    return data.cached(f"chart:ae:{scope}", lambda: adverse_event_chart(scope))
 
 
 @bp.route("/charts/response-rates", methods=["GET", "HEAD"])
 def response_rates() -> Response:
     """(a) as a page: the SVG inline and its data as a table."""
     scope = _scope()
-    chart = data.cached(f"chart:response:{scope}", lambda: response_chart(scope))
-    return _respond("response", lambda: render_template("chart_response.html", chart=chart, scope=scope,
-                                                        scopes=SCOPES))
+    return _respond("response", lambda: render_template("chart_response.html", chart=_response_chart(scope),
+                                                        scope=scope, scopes=SCOPES))
 
 
 @bp.route("/charts/response-rates.svg", methods=["GET", "HEAD"])
 def response_rates_svg() -> Response:
     scope = _scope()
-    chart = data.cached(f"chart:response:{scope}", lambda: response_chart(scope))
-    return _respond("response.svg", lambda: render_template("_chart_response.svg", chart=chart, standalone=True),
-                    SVG_TYPE)
+    return _respond("response.svg", lambda: render_template("_chart_response.svg", chart=_response_chart(scope),
+                                                            standalone=True), SVG_TYPE)
 
 
 @bp.route("/charts/adverse-events", methods=["GET", "HEAD"])
 def adverse_events() -> Response:
     """(b) as a page: the SVG inline and its data as a table."""
     scope = _scope()
-    chart = data.cached(f"chart:ae:{scope}", lambda: adverse_event_chart(scope))
-    return _respond("ae", lambda: render_template("chart_adverse_events.html", chart=chart, scope=scope,
-                                                  scopes=SCOPES))
+    return _respond("ae", lambda: render_template("chart_adverse_events.html", chart=_adverse_chart(scope),
+                                                  scope=scope, scopes=SCOPES))
 
 
 @bp.route("/charts/adverse-events.svg", methods=["GET", "HEAD"])
 def adverse_events_svg() -> Response:
     scope = _scope()
-    chart = data.cached(f"chart:ae:{scope}", lambda: adverse_event_chart(scope))
-    return _respond("ae.svg", lambda: render_template("_chart_adverse_events.svg", chart=chart, standalone=True),
-                    SVG_TYPE)
+    return _respond("ae.svg", lambda: render_template("_chart_adverse_events.svg", chart=_adverse_chart(scope),
+                                                      standalone=True), SVG_TYPE)
 
 
 @bp.route("/charts/neighbourhood.svg", methods=["GET", "HEAD"])
