@@ -1,7 +1,7 @@
 """What is measured, and how.
 
 SPARQL workloads run on every system (and in-process, the floor): each competency question
-(server/queries/examples/*.rq), a cheap lookup, a CONSTRUCT and a DESCRIBE. By default every
+(questions/*.rq), a cheap lookup, a CONSTRUCT and a DESCRIBE. By default every
 request carries a distinct trailing comment (`# bench N`), so no cache can answer it and the
 figure is the engine's; the `repeated` workloads send the identical request, which is what a
 response cache serves. Page workloads (ImmunALL only) ask for a different entity each request
@@ -28,7 +28,7 @@ from bench.client import Client, HTTPError, query_target
 from bench.stats import Budget, Summary
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = ROOT / "server" / "queries" / "examples"
+EXAMPLES = ROOT / "questions"
 BASE = "https://w3id.org/immunall/"
 IA = BASE + "ontology/"
 JSON = "application/sparql-results+json"

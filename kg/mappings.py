@@ -1,7 +1,7 @@
 """Links from ImmunALL entities to other vocabularies: the crosswalk, trial registrations, DOIs.
 
 Three sources, one shape (`Mapping`):
-- the curated crosswalk (kg/facts/mappings/*.yaml) decides, for each row of the shared reference
+- the curated crosswalk (facts/mappings/*.yaml) decides, for each row of the shared reference
   table, which entity it belongs to and with which SKOS predicate, or why it is left out;
 - a study's `nct` registrations link it to ClinicalTrials.gov;
 - a publication's `doi` links it to its DOI.

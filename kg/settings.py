@@ -25,7 +25,7 @@ class Settings:
     root: Path = ROOT
     ontology: Path = field(default_factory=lambda: _path("IMMUNALL_ONTOLOGY", ROOT / "ontology" / "immunall.ttl"))
     checks: Path = field(default_factory=lambda: ROOT / "ontology" / "checks")
-    facts: Path = field(default_factory=lambda: _path("IMMUNALL_FACTS", ROOT / "kg" / "facts"))
+    facts: Path = field(default_factory=lambda: _path("IMMUNALL_FACTS", ROOT / "facts"))
     shapes: Path = field(default_factory=lambda: _path("IMMUNALL_SHAPES", ROOT / "shapes"))
     corpus: Path = field(
         default_factory=lambda: _path("IMMUNALL_CORPUS", ROOT.parent / "shared" / "corpus")

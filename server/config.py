@@ -152,7 +152,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "EXAMPLE_QUERIES",
         "IMMUNALL_EXAMPLE_QUERIES",
-        lambda: HERE / "queries" / "examples",
+        lambda: HERE.parent / "questions",
         Path,
         "Folder of example .rq files published in the VoID description (skipped if absent).",
     ),

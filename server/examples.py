@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-FOLDER = Path(__file__).resolve().parent / "queries" / "examples"
+FOLDER = Path(__file__).resolve().parents[1] / "questions"
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ with a mixed workload, checked for zero errors and a p99 latency budget.
     python -m tests.load --seconds 10 --store /path/to/generation --json
 
 The workload cycles through cheap SPARQL look-ups, a competency question
-(server/queries/examples/03-eliana-outcomes.rq), an agent page, a trial page, search HTML and
+(questions/03-eliana-outcomes.rq), an agent page, a trial page, search HTML and
 the autocomplete's JSON. Every URL is fetched once first (warm caches, as a running service has).
 Exit status 0 when there was no error (non-2xx, socket error, timeout) and p99 <= the budget.
 tests/test_load.py runs a 10-second version in the suite; docs/load.md has the figures.
@@ -32,7 +32,7 @@ import requests
 from tests.net import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "server" / "queries" / "examples" / "03-eliana-outcomes.rq"
+EXAMPLE = ROOT / "questions" / "03-eliana-outcomes.rq"
 CHEAP = [
     "ASK { <https://w3id.org/immunall/agent/blinatumomab> ?p ?o }",
     "SELECT ?label WHERE { <https://w3id.org/immunall/trial/NCT02435849> "

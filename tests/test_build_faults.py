@@ -33,7 +33,7 @@ from tests.procs import descendants
 from tests.server_fixtures import LiveServer
 
 ROOT = Path(__file__).resolve().parents[1]
-FACTS = ROOT / "kg" / "facts"
+FACTS = ROOT / "facts"
 BLINA = "https://w3id.org/immunall/agent/blinatumomab"
 STATE = f"""SELECT ?n ?b WHERE {{
   {{ SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} }}

@@ -1,6 +1,6 @@
 """Checks on the publication facts: the two reviews and every numbered reference they cite.
 
-No network: reads the YAML under kg/facts/publications and the review texts in the corpus folder.
+No network: reads the YAML under facts/publications and the review texts in the corpus folder.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import yaml
 from kg.corpus import Corpus
 from kg.settings import Settings
 
-PUBLICATIONS = Path(__file__).resolve().parents[1] / "kg" / "facts" / "publications"
+PUBLICATIONS = Path(__file__).resolve().parents[1] / "facts" / "publications"
 REVIEW_IDS = {"glasser2023", "arkarattanakul2025"}
 REFERENCE_COUNTS = {"glasser2023": 79, "arkarattanakul2025": 72}
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9-]*\d{4}[a-z]?$")

@@ -4,7 +4,7 @@ The page works without JavaScript: a form sends the query (GET, so the URL is th
 link; POST for very long queries) and the server renders the results as a table, IRIs shown by
 their labels and linked to their pages. With JavaScript, the vendored YASGUI editor (SPARQL
 highlighting, its own result views) replaces the text area and queries this app's /sparql.
-The gallery is the competency questions of server/queries/examples (server/examples.py).
+The gallery is the competency questions of questions (server/examples.py).
 """
 
 from __future__ import annotations
