@@ -2,7 +2,7 @@
 
 Pure: reads the ontology, the facts and the corpus, returns graphs; writes nothing.
 Two passes: first every record gets its IRI (so records may refer to each other in any
-order), then each record is checked against `kg.schema` and converted.
+order), then each record is checked against its kind in `kg/kinds.py` and converted.
 """
 
 from __future__ import annotations
@@ -11,61 +11,42 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from kg.corpus import Corpus
 from kg.facts import FactError, FactSet, Located
 from kg.ids import IA, OA, mint
-from kg.provenance import Passage, check_figures, parse_source
-from kg.schema import (
-    ARM,
+from kg.kinds import (
+    BASIS_FIELDS,
     CITED_AS,
     CLAIM,
     CONSTRUCT,
     DOSE_STEP,
+    GROUP,
+    KINDS,
+    MONTHS_PER_UNIT,
+    NAME,
     POPULATION,
     REF_KINDS,
-    SCHEMA,
+    RELATIONS,
+    REPORT,
     Field,
+    segments_of,
 )
+from kg.provenance import Passage, check_figures, check_stated, parse_source
 
-# The IRI kind each record folder mints into (agents and molecules depend on the record).
-FOLDER_KIND = {
-    "publications": "publication", "organizations": "org", "diseases": "disease",
-    "adverse_events": "ae", "studies": "trial", "results": "result", "ae_observations": "aeobs",
-    "profiles": "profile", "approvals": "approval", "dosing": "dosing", "washout": "washout",
-    "relapse": "relapse", "risk_factors": "riskfactor", "associations": "association",
-    "strata": "stratum", "generations": "generation",
-}
-# The ontology class of each record folder where it is fixed.
-FOLDER_CLASS = {
-    "publications": IA.Publication, "organizations": IA.Organization, "diseases": IA.Disease,
-    "adverse_events": IA.AdverseEvent, "results": IA.OutcomeResult,
-    "ae_observations": IA.AdverseEventObservation, "profiles": IA.AdverseEventProfile,
-    "approvals": IA.RegulatoryApproval, "dosing": IA.DosingRegimen, "washout": IA.WashoutInterval,
-    "relapse": IA.RelapsePhenotype, "risk_factors": IA.RiskFactor,
-    "associations": IA.RiskFactorAssociation, "strata": IA.RiskStratum,
-    "generations": IA.CARGenerationDefinition,
-}
-MOLECULE_TYPES = {
-    "antigen": ("antigen", IA.Antigen), "gene": ("gene", IA.Gene),
-    "costimulatory": ("domain", IA.CostimulatoryDomain), "activation": ("domain", IA.ActivationDomain),
-}
 ORG_TYPES = {"agency", "group", "institution", "company", "registry"}
-DISAGREEMENT_TYPES = {"disagreement": ("disagreement", IA.Disagreement),
-                      "misprint": ("misprint", IA.Misprint)}
-
-
-def kinds_in_folder(folder: str) -> tuple[str, ...]:
-    """The IRI kinds the records of a facts folder may mint into."""
-    if folder == "agents":
-        return ("agent", "procedure", "regimen")
-    if folder == "molecules":
-        return ("antigen", "gene", "domain")
-    if folder == "disagreements":
-        return ("disagreement", "misprint")
-    return (FOLDER_KIND[folder],)
+# The nested groups and reports of a study: record field -> (IRI kind, class, study -> node, node -> study).
+STUDY_PARTS = {
+    "arms": ("arm", IA.StudyArm, IA.hasArm, IA.armOf),
+    "cohorts": ("cohort", IA.Cohort, IA.hasCohort, IA.cohortOf),
+    "reports": ("report", IA.StudyReport, IA.hasReport, IA.reportOf),
+}
+# Names a record may attribute to a passage: type -> the property the name is a value of.
+NAME_TYPES = {"label": RDFS.label, "alt": SKOS.altLabel, "acronym": IA.acronym, "brand": IA.brandName,
+              "code": IA.codeName, "abbreviation": IA.abbreviation}
+PLAIN_NAMES = {IA.acronym, IA.brandName, IA.codeName, IA.abbreviation}
 
 
 class Vocabulary:
@@ -110,7 +91,7 @@ class Built:
 
     def find(self, folder: str, rid: str) -> URIRef | None:
         """The IRI of record `rid` of a facts folder, whatever IRI kind it minted into."""
-        return next((self.iris[(k, rid)] for k in kinds_in_folder(folder) if (k, rid) in self.iris), None)
+        return next((self.iris[(k, rid)] for k in segments_of(folder) if (k, rid) in self.iris), None)
 
 
 class Builder:
@@ -148,9 +129,12 @@ class Builder:
                 raise record.error("id", "every record needs an id")
             kind = self.kind_of(folder, record)
             self.register(kind, rid, record)
-            for arm in record.get("arms") or [] if folder == "studies" else []:
-                if isinstance(arm, Located):
-                    self.register("arm", f"{rid}.{arm.get('id')}", arm)
+            if folder == "studies":
+                for name, (part_kind, *_rest) in STUDY_PARTS.items():
+                    for part in record.get(name) or []:
+                        if not isinstance(part, Located):
+                            raise record.error(name, "each entry is a mapping with an id")
+                        self.register(part_kind, f"{rid}.{part.get('id')}", part)
             for construct in record.get("constructs") or [] if folder == "agents" else []:
                 if isinstance(construct, Located):
                     self.register("construct", construct.get("id"), construct)
@@ -165,24 +149,26 @@ class Builder:
                 self.citations[(doc, number)] = (ref_iri, self.iris[("publication", str(record["id"]))])
 
     def kind_of(self, folder: str, record: Located) -> str:
-        if folder == "agents":
-            classes = record.get("classes") or []
-            if "Procedure" in classes:
-                return "procedure"
-            if "TreatmentRegimen" in classes:
-                return "regimen"
-            return "agent"
-        if folder == "molecules":
-            kind = MOLECULE_TYPES.get(record.get("type"))
-            if not kind:
-                raise record.error("type", f"molecule type must be one of {sorted(MOLECULE_TYPES)}")
-            return kind[0]
-        if folder == "disagreements":
-            kind = DISAGREEMENT_TYPES.get(record.get("type"))
-            if not kind:
-                raise record.error("type", f"type must be one of {sorted(DISAGREEMENT_TYPES)}")
-            return kind[0]
-        return FOLDER_KIND[folder]
+        """The IRI kind of a record: its kind's, or the one a field value selects (kg/kinds.py)."""
+        kind = KINDS[folder]
+        for name, table in kind.by_field.items():
+            value = record.get(name)
+            values = value if isinstance(value, list) else [value]
+            for v in values:
+                if isinstance(v, str) and v in table:
+                    return table[v][0]
+            if name == "type":  # the type field must name one of the entries
+                raise record.error(name, f"{folder} type must be one of {sorted(table)}")
+        return kind.segment
+
+    def class_of(self, folder: str, record: Located) -> URIRef | None:
+        kind = KINDS[folder]
+        for name, table in kind.by_field.items():
+            value = record.get(name)
+            for v in value if isinstance(value, list) else [value]:
+                if isinstance(v, str) and v in table:
+                    return IA[table[v][1]]
+        return IA[kind.cls] if kind.cls else None
 
     # ---- pass 2: conversion ---------------------------------------------------------------
     def build(self) -> Built:
@@ -196,29 +182,33 @@ class Builder:
         return Built(self.asserted, self.provenance, len(self.passages), counts, dict(self.iris))
 
     def convert(self, folder: str, record: Located, subject: URIRef) -> None:
-        fields = SCHEMA[folder]
-        self.check_fields(record, fields)
+        kind = KINDS[folder]
+        self.check_fields(record, kind.fields)
         passages = self.sources(record, subject)
         figures: list[tuple[str, object]] = []
         add = self.asserted.add
-        if folder in FOLDER_CLASS:
-            add((subject, RDF.type, FOLDER_CLASS[folder]))
+        cls = self.class_of(folder, record)
+        if cls is not None:
+            add((subject, RDF.type, cls))
         special: dict[str, Callable[[], None]] = {
             "population": lambda: self.population(record, subject, passages, figures),
-            "arms": lambda: self.arms(record, subject, passages, figures),
+            "arms": lambda: self.study_parts(record, subject, "arms", figures),
+            "cohorts": lambda: self.study_parts(record, subject, "cohorts", figures),
+            "reports": lambda: self.study_parts(record, subject, "reports", figures),
             "constructs": lambda: self.constructs(record, subject),
             "steps": lambda: self.dose_steps(record, subject, figures),
             "ci": lambda: self.confidence_interval(record, subject, figures),
             "cited_as": lambda: self.cited_as(record, subject),
             "claims": lambda: self.claims(record, subject),
+            "names": lambda: self.names(record, subject),
+            "basis": lambda: self.basis(record, subject),
         }
-        for f in fields:
+        for f in kind.fields:
             if f.name not in record or record[f.name] is None:
                 continue
-            if f.name in special:
-                special[f.name]()
-                continue
             if f.type == "special":
+                if f.name in special:
+                    special[f.name]()
                 continue
             if f.name == "classes":
                 for cls in self.values(record, f):
@@ -231,42 +221,89 @@ class Builder:
                 figures += [(f.name, v) for v in self.raw_list(record, f)]
         self.specific(folder, record, subject)
         check_figures(record, figures, passages, self.corpus)
+        if record.get("stated") is not None:
+            check_stated(record, str(record["stated"]), passages, self.corpus)
+        if not passages and record.get("basis") is None and self.needs_source(folder, record):
+            raise record.error("source", "every fact cites its passage (source) or states its outside "
+                                         "knowledge (basis: {from: ReferenceTable|RegistryRecord|CuratorInference})")
+
+    @staticmethod
+    def needs_source(folder: str, record: Located) -> bool:
+        """Figures, comparisons, findings and the like are statements of a review: each needs a passage."""
+        return folder in {"results", "comparisons", "ae_observations", "findings", "profiles", "approvals",
+                          "thresholds", "management", "associations", "strata", "washout"}
 
     def specific(self, folder: str, record: Located, subject: URIRef) -> None:
-        """What a kind adds beyond its field table: types that depend on values, labels."""
+        """What a kind adds beyond its field table: defaults, normalised values, checks, labels."""
         add = self.asserted.add
-        if folder == "molecules":
-            add((subject, RDF.type, MOLECULE_TYPES[record["type"]][1]))
-        elif folder == "organizations":
+        if folder == "organizations":
             if record["type"] not in ORG_TYPES:
                 raise record.error("type", f"organization type must be one of {sorted(ORG_TYPES)}")
             if record["type"] == "agency":
                 add((subject, RDF.type, IA.RegulatoryAgency))
         elif folder == "disagreements":
-            add((subject, RDF.type, DISAGREEMENT_TYPES[record["type"]][1]))
-            if record["type"] == "disagreement":
-                if not record.get("aspect"):
-                    raise record.error("aspect", "a disagreement says in a few words what it is about")
-                if len(record.get("statements") or []) + len(record.get("claims") or []) < 2:
-                    raise record.error("statements", "a disagreement links at least two conflicting statements")
-            elif not (record.get("printed") and record.get("likely")):
+            if len(record.get("claims") or []) < 2:
+                raise record.error("claims", "a disagreement links at least two claims")
+            if record["kind"] == "PrintingError" and not (record.get("printed") and record.get("likely")):
                 raise record.error("printed", "a misprint gives what is printed and what is likely meant")
         elif folder == "results":
+            self.stated_value(record, subject, "value")
             if "unit" not in record:
                 add((subject, IA.unit, IA.Percent))
             if "statistic" not in record:
                 add((subject, IA.statistic, IA.Rate))
-        elif folder == "ae_observations" and "incidence" in record:
-            add((subject, IA.unit, IA.Percent))
+        elif folder == "ae_observations":
+            self.stated_value(record, subject, "incidence")
+            if "incidence" in record or record.get("stated"):
+                add((subject, IA.unit, IA.Percent))
+            if "incidence" not in record and "count" not in record and not record.get("stated"):
+                raise record.error("incidence", "an observation gives an incidence, a count, or stated: none|all")
+        elif folder == "comparisons":
+            if len(record.get("arms") or []) + len(record.get("cohorts") or []) \
+                    + len(record.get("results") or []) < 2:
+                raise record.error("arms", "a comparison names at least two arms, cohorts or results")
+            if record.get("effect_value") is not None and record.get("effect") is None:
+                raise record.error("effect", "an effect value needs its effect measure (HazardRatio, ...)")
+            for result in record.get("results") or []:
+                add((self.ref(record, "results", "result", result), IA.comparedIn, subject))
         elif folder == "publications":
             add((subject, RDFS.label, Literal(str(record["title"]), lang="en")))
             if record.get("license") == "CC-BY-4.0":
                 add((subject, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
-        if folder in ("studies", "agents", "molecules", "diseases", "organizations", "adverse_events",
-                      "relapse", "risk_factors") and "label" not in record:
+        self.timepoint_months(record, subject)
+        if KINDS[folder].label_required and "label" not in record:
             raise record.error("label", "this kind of record needs a label")
         if (subject, RDFS.label, None) not in self.asserted:
             add((subject, RDFS.label, Literal(self.describe(folder, record), lang="en")))
+
+    def stated_value(self, record: Located, subject: URIRef, value_field: str) -> None:
+        """A figure stated in words: none is 0, all is 100% (or the count equals the denominator)."""
+        stated = record.get("stated")
+        if stated is None:
+            if value_field == "value" and record.get("value") is None:
+                raise record.error("value", "a result gives a value, or stated: StatedNone|StatedAll")
+            return
+        if stated not in ("StatedNone", "StatedAll"):
+            return  # the enum check has already named the allowed values
+        implied = Decimal(0) if stated == "StatedNone" else Decimal(100)
+        given = record.get(value_field)
+        if given is not None and self.decimal(record, value_field, given) != implied:
+            raise record.error(value_field, f"{stated} means a value of {implied}, not {given}")
+        if stated == "StatedAll" and record.get("count") is not None and record.get("denominator") is not None \
+                and record["count"] != record["denominator"]:
+            raise record.error("count", "StatedAll means the count equals the denominator")
+        if given is None:
+            self.asserted.add((subject, IA.value, Literal(implied, datatype=XSD.decimal)))
+
+    def timepoint_months(self, record: Located, subject: URIRef) -> None:
+        """3-year and 36-month figures meet at ia:timepointMonths 36."""
+        unit, value = record.get("timepoint_unit"), record.get("timepoint")
+        if value is None or unit not in MONTHS_PER_UNIT:
+            return
+        numerator, denominator = (Decimal(x) for x in MONTHS_PER_UNIT[unit])
+        months = (self.decimal(record, "timepoint", value) * numerator / denominator)
+        months = months.quantize(Decimal(1)) if unit in ("Year", "Month") else months.quantize(Decimal("0.01"))
+        self.asserted.add((subject, IA.timepointMonths, Literal(months, datatype=XSD.decimal)))
 
     def describe(self, folder: str, record: Located) -> str:
         """A readable label for an n-ary node, made from its fields."""
@@ -279,21 +316,30 @@ class Builder:
             label = self.vocab.graph.value(IA[str(value)], RDFS.label)
             return str(label) if label is not None else str(value)
 
+        def group() -> str:
+            parts = [f"[{record[k]}]" for k in ("report", "arm", "cohort", "subgroup") if record.get(k)]
+            return (" " + " ".join(parts)) if parts else ""
+
         if folder == "results":
             unit = "%" if record.get("unit", "Percent") == "Percent" else " " + local(record["unit"])
-            parts = [name("trial", record["study"]) + ":", local(record["measure"]),
-                     f"{record['value']}{unit}"]
+            value = record.get("value", 0 if record.get("stated") == "StatedNone" else 100)
+            shown = {"StatedNone": "none", "StatedAll": "all"}.get(record.get("stated") or "", f"{value}{unit}")
+            parts = [name("trial", record["study"]) + ":", local(record["measure"]), shown]
             if record.get("timepoint_label"):
                 parts.append(f"({record['timepoint_label']})")
-            if record.get("arm"):
-                parts.append(f"[{record['arm']}]")
-            if record.get("subgroup"):
-                parts.append(f"[{record['subgroup']}]")
-            return " ".join(parts)
+            return " ".join(parts) + group()
         if folder == "ae_observations":
-            figure = f"{record['incidence']}%" if "incidence" in record else f"n={record.get('count')}"
+            if record.get("stated"):
+                figure = {"StatedNone": "none", "StatedAll": "all"}[record["stated"]]
+            else:
+                figure = f"{record['incidence']}%" if "incidence" in record else f"n={record.get('count')}"
+            when = f" ({record['timepoint_label']})" if record.get("timepoint_label") else ""
             return (f"{name('trial', record['study'])}: {name('ae', record['event'])} "
-                    f"{local(record['grade'])} {figure}")
+                    f"{local(record['grade'])} {figure}{when}{group()}")
+        if folder == "comparisons":
+            sides = [str(x) for k in ("arms", "cohorts") for x in record.get(k) or []] or ["results"]
+            p = f", p {record.get('p_relation', '=')} {record['p']}" if record.get("p") is not None else ""
+            return f"{name('trial', record['study'])}: {local(record['measure'])}, {' vs '.join(sides)}{p}"
         if folder == "approvals":
             return (f"{name('agent', record['agent'])}: {local(record['status'])} by "
                     f"{name('org', record['agency'])} {record.get('year', '')}").strip()
@@ -323,16 +369,16 @@ class Builder:
             raise record.error(f.name, "takes one value, not a list")
         return [value]
 
-    def values(self, record: Located, f: Field) -> Iterable[URIRef | Literal]:
+    def values(self, record: Located, f: Field, study: object = None) -> Iterable[URIRef | Literal]:
         for raw in self.raw_list(record, f):
-            yield self.value(record, f, raw)
+            yield self.value(record, f, raw, study)
 
-    def value(self, record: Located, f: Field, raw: object) -> URIRef | Literal:
+    def value(self, record: Located, f: Field, raw: object, study: object = None) -> URIRef | Literal:
         t = f.type
-        if t in ("label", "alt"):
-            if not isinstance(raw, str) or not raw.strip():
+        if t in ("label", "alt", "name"):
+            if not isinstance(raw, str | int) or isinstance(raw, bool) or not str(raw).strip():
                 raise record.error(f.name, "must be a non-empty string")
-            return Literal(raw.strip(), lang="en")
+            return Literal(str(raw).strip()) if t == "name" else Literal(str(raw).strip(), lang="en")
         if t == "text":
             if isinstance(raw, bool) or not isinstance(raw, str | int | float):
                 raise record.error(f.name, "must be a string")
@@ -343,6 +389,11 @@ class Builder:
             return Literal(raw, datatype=XSD.integer)
         if t == "dec":
             return Literal(self.decimal(record, f.name, raw), datatype=XSD.decimal)
+        if t == "rel":
+            name = RELATIONS.get(str(raw).strip().lower())
+            if name is None:
+                raise record.error(f.name, f"{raw!r} is not a comparator; allowed: {sorted(RELATIONS)}")
+            return IA[name]
         if t.startswith("enum:"):
             of = IA[t[5:]]
             iri = self.vocab.individual(str(raw), of)
@@ -357,7 +408,7 @@ class Builder:
                 raise record.error(f.name, f"{raw!r} is not a class under {t[6:]}; allowed: {allowed}")
             return iri
         if t.startswith("ref:"):
-            return self.ref(record, f.name, t[4:], raw)
+            return self.ref(record, f.name, t[4:], raw, study)
         raise AssertionError(f"unhandled field type {t}")
 
     def decimal(self, record: Located, name: str, raw: object) -> Decimal:
@@ -368,15 +419,14 @@ class Builder:
         except InvalidOperation as exc:
             raise record.error(name, f"must be a number, got {raw!r}") from exc
 
-    def ref(self, record: Located, name: str, ref_type: str, raw: object) -> URIRef:
+    def ref(self, record: Located, name: str, ref_type: str, raw: object, study: object = None) -> URIRef:
         if ref_type == "any":
             folder, _, rid = str(raw).partition("/")
-            if folder not in SCHEMA or not rid:
+            if folder not in KINDS or not rid:
                 raise record.error(name, f"{raw!r}: refer to any record as 'folder/id'")
-            kinds = kinds_in_folder(folder)
-        elif ref_type == "arm":
-            study = record.get("study")
-            rid, kinds = f"{study}.{raw}", ("arm",)
+            kinds = segments_of(folder)
+        elif ref_type in ("arm", "cohort", "report"):
+            rid, kinds = f"{study if study is not None else record.get('study')}.{raw}", (ref_type,)
         else:
             rid, kinds = str(raw), REF_KINDS[ref_type]
         for kind in kinds:
@@ -386,14 +436,14 @@ class Builder:
 
     # ---- nested structures ---------------------------------------------------------------------
     def nested(self, parent: Located, name: str, item: object, fields: list[Field],
-               subject: URIRef, figures: list[tuple[str, object]] | None) -> None:
+               subject: URIRef, figures: list[tuple[str, object]] | None, study: object = None) -> None:
         if not isinstance(item, Located):
             raise parent.error(name, "must be a mapping")
         self.check_fields(item, fields)
         for f in fields:
             if f.type == "special" or item.get(f.name) is None:
                 continue
-            for value in self.values(item, f):
+            for value in self.values(item, f, study):
                 if f.predicate is not None:
                     self.asserted.add((subject, f.predicate, value))
             if f.figure and figures is not None:
@@ -418,16 +468,27 @@ class Builder:
             self.asserted.add((node, RDFS.label, Literal(f"population of {record['id']}", lang="en")))
         self.link_sources(node, passages)
 
-    def arms(self, record: Located, study: URIRef, passages: list[Passage],
-             figures: list[tuple[str, object]]) -> None:
-        for arm in record["arms"]:
-            iri = self.iris[("arm", f"{record['id']}.{arm.get('id')}")]
-            self.asserted.add((iri, RDF.type, IA.StudyArm))
-            self.asserted.add((study, IA.hasArm, iri))
-            self.asserted.add((iri, IA.armOf, study))
-            self.nested(record, "arms", arm, ARM, iri, figures)
-            if arm.get("population") is not None:
-                self.population(arm, iri, passages, figures)
+    def study_parts(self, record: Located, study: URIRef, name: str,
+                    figures: list[tuple[str, object]]) -> None:
+        """Arms, cohorts and reports of a study: nodes of their own, each with its N and passages."""
+        part_kind, cls, has, of = STUDY_PARTS[name]
+        fields = REPORT if name == "reports" else GROUP
+        study_passages = self.sources(record, None)
+        for item in record[name]:
+            iri = self.iris[(part_kind, f"{record['id']}.{item.get('id')}")]
+            self.asserted.add((iri, RDF.type, cls))
+            self.asserted.add((study, has, iri))
+            self.asserted.add((iri, of, study))
+            own = self.sources(item, iri)
+            item_figures: list[tuple[str, object]] = []
+            self.nested(record, name, item, fields, iri, item_figures, study=record["id"])
+            if name == "arms" and item.get("arm") is not None:
+                raise item.error("arm", "only a cohort lies within an arm")
+            if item.get("population") is not None:
+                self.population(item, iri, own or study_passages, item_figures)
+            if not own:
+                self.link_sources(iri, study_passages)
+            check_figures(item, item_figures, own or study_passages, self.corpus)
 
     def constructs(self, record: Located, product: URIRef) -> None:
         for item in record["constructs"]:
@@ -438,6 +499,8 @@ class Builder:
             if (iri, RDFS.label, None) not in self.asserted:
                 self.asserted.add((iri, RDFS.label, Literal(f"CAR construct of {record['label']}", lang="en")))
             self.sources(item, iri)
+            if item.get("basis") is not None:
+                self.basis(item, iri)
 
     def dose_steps(self, record: Located, regimen: URIRef, figures: list[tuple[str, object]]) -> None:
         for order, step in enumerate(record["steps"], start=1):
@@ -446,7 +509,8 @@ class Builder:
             self.asserted.add((regimen, IA.hasDoseStep, node))
             self.asserted.add((node, IA.stepOrder, Literal(order, datatype=XSD.integer)))
             self.nested(record, "steps", step, DOSE_STEP, node, figures)
-            label = f"step {order}: {step.get('dose')} {step.get('unit')} {step.get('schedule', '')}"
+            unit = self.vocab.graph.value(IA[str(step.get("unit"))], SKOS.altLabel) or step.get("unit")
+            label = f"step {order}: {step.get('dose')} {step.get('unit_printed') or unit} {step.get('schedule', '')}"
             self.asserted.add((node, RDFS.label, Literal(label.strip(), lang="en")))
 
     def confidence_interval(self, record: Located, subject: URIRef,
@@ -464,17 +528,97 @@ class Builder:
         figures += [("ci", lo), ("ci", hi)]
 
     def claims(self, record: Located, disagreement: URIRef) -> None:
-        """Label disagreements: each review's claim is a node derived from its own passage."""
+        """One way to disagree: each claim is the fact node itself, or a Claim about an attribute."""
+        concerns = record.get("concerns") or []
         for number, claim in enumerate(record["claims"], start=1):
             if not isinstance(claim, Located):
-                raise record.error("claims", "each claim is a mapping {value, source}")
+                raise record.error("claims", "each claim is a mapping: {fact: folder/id} or a stated attribute")
             self.check_fields(claim, CLAIM)
+            if claim.get("fact") is not None:
+                target = self.ref(claim, "fact", "any", claim["fact"])
+                self.asserted.add((disagreement, IA.hasClaim, target))
+                extra = set(claim) - {"fact", "note"}
+                if extra:
+                    raise claim.error(sorted(extra)[0], "a fact claim only names the fact (and a note)")
+                continue
             node = URIRef(f"{disagreement}#claim{number}")
-            self.asserted.add((node, RDF.type, IA.Claim))
-            self.asserted.add((node, IA.claimedValue, Literal(str(claim["value"]))))
-            self.asserted.add((node, RDFS.label, Literal(f"claim: {claim['value']}", lang="en")))
-            self.asserted.add((disagreement, IA.conflictingStatement, node))
-            self.sources(claim, node)
+            add = self.asserted.add
+            add((node, RDF.type, IA.Claim))
+            add((disagreement, IA.hasClaim, node))
+            subject = claim.get("subject") or (concerns[0] if concerns else None)
+            if subject is None:
+                raise claim.error("subject", "a claim names its subject (or the disagreement its concerns)")
+            add((node, IA.claimAbout, self.ref(claim, "subject", "any", subject)))
+            if claim.get("property") is not None:
+                prop = IA[str(claim["property"])]
+                if (prop, RDF.type, OWL.ObjectProperty) not in self.vocab.graph and \
+                        (prop, RDF.type, OWL.DatatypeProperty) not in self.vocab.graph:
+                    raise claim.error("property", f"{claim['property']!r} is not an ontology property")
+                add((node, IA.claimProperty, prop))
+            if claim.get("term") is not None:
+                term = IA[str(claim["term"])]
+                if term not in self.vocab.individuals and term not in self.vocab.classes:
+                    raise claim.error("term", f"{claim['term']!r} is not a named individual of the ontology")
+                add((node, IA.claimedTerm, term))
+            if claim.get("term") is None and claim.get("value") is None and claim.get("stated") is None \
+                    and not claim.get("printed") and not (claim.get("source") or claim.get("sources") or claim.get("basis")):
+                raise claim.error("value", "a claim states a term, a value, what is printed, or cites the passage "
+                                           "that states it")
+            figures: list[tuple[str, object]] = []
+            for f in CLAIM:
+                if f.name in ("fact", "subject", "property", "term") or f.type == "special":
+                    continue
+                if claim.get(f.name) is None:
+                    continue
+                for value in self.values(claim, f):
+                    add((node, f.predicate, value))
+                if f.figure:
+                    figures += [(f.name, v) for v in self.raw_list(claim, f)]
+            passages = self.sources(claim, node)
+            if claim.get("basis") is not None:
+                self.basis(claim, node)
+            elif not passages:
+                raise claim.error("source", "a claim cites its passage, or states its basis")
+            shown = claim.get("printed") or claim.get("term") or claim.get("value") or \
+                ("the curator's reading" if claim.get("basis") else "as stated in its passage")
+            add((node, RDFS.label, Literal(f"claim: {shown}", lang="en")))
+            check_figures(claim, figures, passages, self.corpus)
+
+    def names(self, record: Located, entity: URIRef) -> None:
+        """Names attributed to the passage that uses them; the name is also asserted on the entity."""
+        for number, item in enumerate(record["names"], start=1):
+            if not isinstance(item, Located):
+                raise record.error("names", "each name is a mapping {name, type, source}")
+            self.check_fields(item, NAME)
+            kind = item.get("type", "alt")
+            if kind not in NAME_TYPES:
+                raise item.error("type", f"name type must be one of {sorted(NAME_TYPES)}")
+            text = str(item["name"]).strip()
+            prop = NAME_TYPES[kind]
+            node = URIRef(f"{entity}#name{number}")
+            add = self.asserted.add
+            add((node, RDF.type, IA.NameUsage))
+            add((entity, IA.hasNameUsage, node))
+            add((node, IA.nameOf, entity))
+            add((node, IA.nameUsed, Literal(text)))
+            add((node, IA.nameType, prop))
+            add((node, RDFS.label, Literal(f"name: {text}", lang="en")))
+            add((entity, prop, Literal(text) if prop in PLAIN_NAMES else Literal(text, lang="en")))
+            passages = self.sources(item, node)
+            if not passages:
+                raise item.error("source", "an attributed name cites the passage that uses it")
+            for passage in passages:
+                add((node, IA.usedIn, mint("publication", passage.doc)))
+                if text.casefold() not in self.corpus[passage.doc].text[passage.start:passage.end].casefold():
+                    raise item.error("name", f"{text!r} is not printed in {passage.doc}[{passage.start}:{passage.end}]")
+
+    def basis(self, record: Located, subject: URIRef) -> None:
+        """Outside knowledge, flagged: what a fact rests on when no passage states it."""
+        item = record["basis"]
+        if not isinstance(item, Located):
+            raise record.error("basis", "basis is a mapping {from: ReferenceTable|RegistryRecord|CuratorInference, "
+                                        "detail: ...}")
+        self.nested(record, "basis", item, BASIS_FIELDS, subject, None)
 
     def cited_as(self, record: Located, publication: URIRef) -> None:
         for entry in record["cited_as"]:
@@ -498,7 +642,7 @@ class Builder:
                 self.provenance.add((ref_iri, PROV.wasDerivedFrom, mint("passage", passage.slug)))
 
     # ---- provenance -------------------------------------------------------------------------------
-    def sources(self, record: Located, subject: URIRef) -> list[Passage]:
+    def sources(self, record: Located, subject: URIRef | None) -> list[Passage]:
         raw: list[tuple[str, object]] = []
         if record.get("source") is not None:
             raw.append(("source", record["source"]))
@@ -511,7 +655,8 @@ class Builder:
             for number in passage.refs:
                 if (passage.doc, number) not in self.citations:
                     raise record.error("source", f"{passage.doc} has no reference number {number}")
-        self.link_sources(subject, passages)
+        if subject is not None:
+            self.link_sources(subject, passages)
         return passages
 
     def link_sources(self, subject: URIRef, passages: list[Passage]) -> None:

@@ -141,7 +141,7 @@ def cmd_mappings(args: argparse.Namespace, settings: Settings) -> int:
     from kg.corpus import Corpus
     from kg.facts import load_facts
     from kg.pipeline import link
-    from kg.schema import KINDS
+    from kg.kinds import FOLDERS as KINDS
 
     try:
         ontology = Graph().parse(settings.ontology, format="turtle")

@@ -10,6 +10,8 @@ import re
 
 from rdflib import Namespace, URIRef
 
+from kg.kinds import SEGMENTS
+
 BASE = "https://w3id.org/immunall/"
 IA = Namespace(BASE + "ontology/")
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
@@ -27,40 +29,8 @@ GRAPH = {
     "mappings": URIRef(BASE + "graph/mappings"),
 }
 
-# URL path segment for each kind of instance the facts mint.
-KINDS = {
-    "agent": "agent",
-    "procedure": "procedure",
-    "antigen": "antigen",
-    "gene": "gene",
-    "domain": "domain",
-    "construct": "construct",
-    "disease": "disease",
-    "population": "population",
-    "trial": "trial",
-    "arm": "arm",
-    "result": "result",
-    "aeobs": "ae-observation",
-    "ae": "adverse-event",
-    "approval": "approval",
-    "dosing": "dosing",
-    "washout": "washout",
-    "relapse": "relapse-phenotype",
-    "riskfactor": "risk-factor",
-    "association": "risk-association",
-    "stratum": "risk-stratum",
-    "publication": "publication",
-    "reference": "reference",
-    "passage": "passage",
-    "org": "organization",
-    "concept": "concept",
-    "disagreement": "disagreement",
-    "generation": "car-generation",
-    "profile": "ae-profile",
-    "misprint": "misprint",
-    "regimen": "regimen",
-    "mapping": "mapping",
-}
+# URL path segment of each kind of instance: one table, kg/kinds.py.
+KINDS = SEGMENTS
 
 SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 

@@ -27,7 +27,7 @@ from kg.mappings import FOLDER as MAPPINGS
 from kg.mappings import MappingSet, ontology_alignments, resolve
 from kg.reason import Reasoned, Reasoning
 from kg.reference import read_reference
-from kg.schema import KINDS
+from kg.kinds import FOLDERS as KINDS
 from kg.settings import Settings
 from kg.sssom import sssom_tsv
 from kg.validate import PreparedQueryGraph, Report, load_shapes, validate_graph

@@ -123,3 +123,22 @@ def check_figures(record: Located, figures: list[tuple[str, object]], passages: 
                 field,
                 f"figure {value} of record {record.get('id')!r} is not printed in its passage {where}",
             )
+
+
+# The words a review uses to state a value without printing it: none of the patients, or all of them.
+STATED_WORDS = {
+    "StatedNone": r"\b(no|none|not|nor|neither|without|zero|nil|free of|never|absent|did not|no one)\b",
+    "StatedAll": r"\b(all|every|each|100\s?%|entire|universally|both)\b",
+}
+
+
+def check_stated(record: Located, stated: str, passages: list[Passage], corpus: Corpus) -> None:
+    """A value stated as none or all must come from words of absence or totality in its passage."""
+    pattern = STATED_WORDS.get(stated)
+    if pattern is None:
+        return
+    if not passages:
+        raise record.error("stated", f"record {record.get('id')!r} states {stated} but cites no source")
+    if not any(re.search(pattern, corpus[p.doc].text[p.start:p.end], re.I) for p in passages):
+        raise record.error("stated", f"{stated}: no word of {'absence' if stated == 'StatedNone' else 'totality'} "
+                                     f"in the passage of {record.get('id')!r}")

@@ -17,7 +17,7 @@ from kg.facts import FactError, FactSet, load_facts
 from kg.mapping_checks import check_all
 from kg.mappings import MappingSet, resolve
 from kg.reference import read_reference
-from kg.schema import KINDS
+from kg.kinds import FOLDERS as KINDS
 from kg.settings import Settings
 
 Link = Callable[..., MappingSet]

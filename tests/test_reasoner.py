@@ -12,7 +12,7 @@ from kg.build import build_graphs
 from kg.corpus import Corpus
 from kg.facts import load_facts
 from kg.reason import ReasonerError, run_hermit
-from kg.schema import KINDS
+from kg.kinds import FOLDERS as KINDS
 from kg.settings import Settings
 
 
