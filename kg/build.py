@@ -560,8 +560,8 @@ class Builder:
                 if term not in self.vocab.individuals and term not in self.vocab.classes:
                     raise claim.error("term", f"{claim['term']!r} is not a named individual of the ontology")
                 add((node, IA.claimedTerm, term))
-            if claim.get("term") is None and claim.get("value") is None and claim.get("stated") is None \
-                    and not claim.get("printed") and not (claim.get("source") or claim.get("sources") or claim.get("basis")):
+            said = ("term", "value", "stated", "printed", "source", "sources", "basis")
+            if all(claim.get(k) in (None, "", []) for k in said):
                 raise claim.error("value", "a claim states a term, a value, what is printed, or cites the passage "
                                            "that states it")
             figures: list[tuple[str, object]] = []

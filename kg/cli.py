@@ -140,8 +140,8 @@ def cmd_mappings(args: argparse.Namespace, settings: Settings) -> int:
     from kg.build import build_graphs
     from kg.corpus import Corpus
     from kg.facts import load_facts
-    from kg.pipeline import link
     from kg.kinds import FOLDERS as KINDS
+    from kg.pipeline import link
 
     try:
         ontology = Graph().parse(settings.ontology, format="turtle")

@@ -20,6 +20,7 @@ from kg.build import Built, build_graphs
 from kg.corpus import Corpus
 from kg.facts import FactSet, load_facts
 from kg.faults import checkpoint
+from kg.kinds import FOLDERS as KINDS
 from kg.load import Generation, canonical, switch, write_generation
 from kg.mapping_checks import check_all
 from kg.mapping_rdf import mapping_graph
@@ -27,7 +28,6 @@ from kg.mappings import FOLDER as MAPPINGS
 from kg.mappings import MappingSet, ontology_alignments, resolve
 from kg.reason import Reasoned, Reasoning
 from kg.reference import read_reference
-from kg.kinds import FOLDERS as KINDS
 from kg.settings import Settings
 from kg.sssom import sssom_tsv
 from kg.validate import PreparedQueryGraph, Report, load_shapes, validate_graph

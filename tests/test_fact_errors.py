@@ -14,7 +14,7 @@ from kg.facts import FactError
 from kg.pipeline import Outcome, run
 from kg.settings import Settings
 
-ELIANA_RESULTS = "results/slice.yaml"
+ELIANA_RESULTS = "results/car-t.yaml"
 
 
 def _rewrite(path: Path, old: str, new: str) -> int:
@@ -61,7 +61,7 @@ def test_figure_not_in_its_passage_fails_naming_the_record(settings: Settings, f
     _rewrite(facts_copy / ELIANA_RESULTS, "  value: 81\n", "  value: 18\n")
     with pytest.raises(FactError) as err:
         _run(settings, facts_copy)
-    assert "eliana-g23-cr-3mo" in str(err.value) and err.value.field == "value"
+    assert "eliana-g23-orr-3mo" in str(err.value) and err.value.field == "value"
 
 
 def test_span_outside_the_file_is_rejected(settings: Settings, facts_copy: Path) -> None:
@@ -83,7 +83,7 @@ def test_cli_exit_code_2_for_broken_input_and_store_keeps_serving(
     _rewrite(facts_copy / ELIANA_RESULTS, "  timepoint: 3\n", "  time_point: 3\n")
     done = _cli(["build"], settings, facts_copy)
     assert done.returncode == 2
-    assert "time_point" in done.stderr and "slice.yaml" in done.stderr
+    assert "time_point" in done.stderr and "car-t.yaml" in done.stderr
     assert (settings.dist / "current").resolve() == before
 
 

@@ -11,8 +11,8 @@ from rdflib import Graph
 from kg.build import build_graphs
 from kg.corpus import Corpus
 from kg.facts import load_facts
-from kg.reason import ReasonerError, run_hermit
 from kg.kinds import FOLDERS as KINDS
+from kg.reason import ReasonerError, run_hermit
 from kg.settings import Settings
 
 
