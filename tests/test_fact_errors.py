@@ -98,3 +98,58 @@ def test_cli_exit_code_1_for_data_that_does_not_conform(settings: Settings, fact
     done = _cli(["validate"], settings, facts_copy)
     assert done.returncode == 1, done.stderr
     assert "eliana-screened-vs-enrolled" in done.stderr and "denominator" in done.stderr
+
+
+# One broken record of each kind the evidence model v2 added: the build names file, line and field.
+NEW_KIND_ERRORS = [
+    ("comparisons", "- id: bad-comparison\n  study: TOWER\n  measure: CR\n  arms: [blina]\n"
+                    "  source: {doc: glasser2023, at: \"Blinatumomab Adult Data\", span: [6669, 6869], refs: [10]}\n",
+     4, "arms", "at least two"),
+    ("comparisons", "- id: bad-comparison\n  study: TOWER\n  measure: CR\n  arms: [blina, soc]\n  p: 0.5\n"
+                    "  source: {doc: glasser2023, at: \"Blinatumomab Adult Data\", span: [6669, 6869], refs: [10]}\n",
+     5, "p", "not printed"),
+    ("comparisons", "- id: bad-comparison\n  study: TOWER\n  measure: CR\n  arms: [blina, nobody]\n"
+                    "  source: {doc: glasser2023, at: \"Blinatumomab Adult Data\", span: [6669, 6869], refs: [10]}\n",
+     4, "arms", "no arm"),
+    ("findings", "- id: bad-finding\n  label: a finding\n  about: [studies/TOWER]\n  kind: Hunch\n"
+                 "  source: {doc: glasser2023, at: \"Blinatumomab Adult Data\", span: [6669, 6869], refs: [10]}\n",
+     4, "kind", "ClosureReason"),
+    ("thresholds", "- id: bad-threshold\n  label: a threshold\n  analyte: IgG\n  relation: roughly above\n  value: 4\n"
+                   "  unit: GramPerLiter\n  source: {doc: glasser2023, at: Hypogammaglobulinemia, span: [49295, 49426]}\n",
+     4, "relation", "comparator"),
+    ("management", "- id: bad-rule\n  label: a rule\n  event: CRS\n"
+                   "  source: {doc: glasser2023, at: \"Cytokine Release Syndrome (CRS)\", span: [47173, 47412]}\n",
+     1, "treatment", "required"),
+    ("disagreements", "- id: bad-disagreement\n  kind: Because\n  concerns: [studies/TOWER]\n  aspect: x\n"
+                      "  claims: [{fact: results/tower-g23-cr-blina}, {fact: results/tower-g23-cr-soc}]\n",
+     2, "kind", "PrintingError"),
+    ("disagreements", "- id: bad-disagreement\n  kind: DifferentReport\n  concerns: [studies/TOWER]\n  aspect: x\n"
+                      "  claims: [{fact: results/tower-g23-cr-blina}]\n",
+     5, "claims", "at least two"),
+    ("results", "- id: bad-none\n  study: TOWER\n  measure: CR\n  stated: StatedNone\n  value: 34\n"
+                "  source: {doc: glasser2023, at: \"Blinatumomab Adult Data\", span: [6669, 6869], refs: [10]}\n",
+     5, "value", "StatedNone means a value of 0"),
+    ("results", "- id: bad-none\n  study: TOWER\n  measure: CR\n  stated: StatedAll\n"
+                "  source: {doc: glasser2023, at: \"Blinatumomab Adult Data\", span: [6669, 6869], refs: [10]}\n",
+     4, "stated", "no word of totality"),
+    ("studies", "- id: bad-study\n  label: a study\n  classes: [SingleArmTrial]\n  names:\n"
+                "    - {name: ZUMA-99, type: acronym, source: {doc: glasser2023, at: \"Blinatumomab Adult Data\", "
+                "span: [6669, 6869]}}\n",
+     5, "name", "not printed"),
+    ("studies", "- id: bad-study\n  label: a study\n  classes: [SingleArmTrial]\n  reports:\n    - {id: r1}\n",
+     5, "label", "required"),
+    ("molecules", "- id: bad-gene\n  type: gene\n  label: a gene\n  basis: {from: Hearsay}\n", 4, "from", "ReferenceTable"),
+]
+
+
+@pytest.mark.parametrize(("folder", "text", "line", "field", "words"), NEW_KIND_ERRORS,
+                         ids=[f"{e[0]}-{e[3]}-{i}" for i, e in enumerate(NEW_KIND_ERRORS)])
+def test_new_kinds_fail_with_file_line_and_field(settings: Settings, facts_copy: Path, folder: str, text: str,
+                                                 line: int, field: str, words: str) -> None:
+    path = facts_copy / folder / "zz-broken.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(FactError) as err:
+        _run(settings, facts_copy)
+    assert err.value.file.endswith("zz-broken.yaml"), err.value
+    assert (err.value.line, err.value.field) == (line, field), err.value
+    assert words in err.value.message, err.value
