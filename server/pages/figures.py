@@ -20,8 +20,6 @@ from server.pages.data import Row, Term
 from server.pages.present import Ref, Text, number, ref, value
 
 IA = model.IA
-MONTHS = {IA + "Year": Decimal(12), IA + "Month": Decimal(1), IA + "Week": Decimal(12) / Decimal("52.1775"),
-          IA + "Day": Decimal(12) / Decimal("365.25")}
 PERCENT = IA + "Percent"
 MAX_FIGURES = 500  # per table; more are counted and left to the query page
 
@@ -184,8 +182,8 @@ def _timepoint(row: Row) -> tuple[str, str | None, Decimal | None]:
     text = f"{number(amount)}{_unit_text(unit, amount)}".strip()
     if label_text:
         text = label_text if text.casefold() in label_text.casefold() else f"{text} ({label_text})"
-    if unit in MONTHS:
-        months = (amount * MONTHS[unit]).quantize(Decimal("0.1"))
+    if "timepointMonths" in row and row["timepointMonths"].number is not None:  # the build's normalisation
+        months = row["timepointMonths"].number.quantize(Decimal("0.1"))
         return text, f"months:{months}", months
     return text, f"{number(amount)} {unit}", None
 
@@ -199,7 +197,7 @@ def _value_text(row: Row) -> tuple[Decimal | None, str]:
             of = f" of {row['denominator'].value}" if "denominator" in row else ""
             return None, f"{count}{of} patients"
         return None, "—"
-    relation = row["valueRelation"].value.strip() + " " if "valueRelation" in row else ""
+    relation = model.label(row["valueRelation"].value) + " " if "valueRelation" in row else ""
     upper = row["valueUpper"].number if "valueUpper" in row else None
     unit_text = _unit_text(unit, upper if upper is not None else val)
     if upper is not None:
@@ -214,9 +212,6 @@ def _details(row: Row) -> list[str]:
         out.append(f"{level}CI {number(row['ciLower'].value)}–{number(row['ciUpper'].value)}")
     if "plusMinus" in row:
         out.append(f"± {number(row['plusMinus'].value)}")
-    if "pValue" in row:
-        relation = row["pValueRelation"].value if "pValueRelation" in row else "="
-        out.append(f"p {relation} {number(row['pValue'].value)}")
     if "numerator" in row and "denominator" in row and "value" in row:
         out.append(f"{row['numerator'].value}/{row['denominator'].value}")
     elif "denominator" in row:
@@ -259,26 +254,27 @@ def _sort_key(fig: Figure) -> tuple:
             fig.subgroup or "", months, fig.timepoint_text, fig.review_names, fig.node.iri)
 
 
-# The fields of a figure node, as the variables of queries/pages/results.rq and observations.rq
-# name them. The nodes' statements are read with one index lookup per node (statements.rq) and
-# the rows put together here: the same rows as those queries give, without their seventeen
-# OPTIONALs, which the engine evaluates against every figure of the graph (a page of a 1M-triple
-# graph spent 150-400 ms in them).
+# The fields of a figure node. The nodes' statements are read with one index lookup per node
+# (statements.rq) and the rows put together here, without a query of seventeen OPTIONALs, which
+# the engine evaluates against every figure of the graph (a page of a 1M-triple graph spent
+# 150-400 ms in them).
 RESULT_FIELDS = {
     "study": IA + "resultOf", "measure": IA + "measure", "value": IA + "value", "valueUpper": IA + "valueUpper",
     "valueRelation": IA + "valueRelation", "unit": IA + "unit", "statistic": IA + "statistic",
     "timepoint": IA + "timepoint", "timepointUnit": IA + "timepointUnit", "timepointLabel": IA + "timepointLabel",
     "arm": IA + "forArm", "subgroup": IA + "subgroup", "ciLower": IA + "ciLower", "ciUpper": IA + "ciUpper",
-    "ciLevel": IA + "ciLevel", "plusMinus": IA + "plusMinus", "pValue": IA + "pValue",
-    "pValueRelation": IA + "pValueRelation", "numerator": IA + "numerator", "denominator": IA + "denominator",
-    "denominatorLabel": IA + "denominatorLabel", "printed": IA + "printedValue",
+    "ciLevel": IA + "ciLevel", "plusMinus": IA + "plusMinus", "numerator": IA + "numerator",
+    "denominator": IA + "denominator", "denominatorLabel": IA + "denominatorLabel", "printed": IA + "printedValue",
+    "cohort": IA + "forCohort", "report": IA + "fromReport", "timepointMonths": IA + "timepointMonths",
 }
 RESULT_REQUIRED = ("study", "measure", "value")
 OBSERVATION_FIELDS = {
     "study": IA + "observationOf", "event": IA + "event", "grade": IA + "gradeQualifier", "value": IA + "value",
     "unit": IA + "unit", "numerator": IA + "numerator", "denominator": IA + "denominator", "arm": IA + "forArm",
     "subgroup": IA + "subgroup", "gradingSystem": IA + "gradingSystem", "timepointLabel": IA + "timepointLabel",
-    "printed": IA + "printedValue",
+    "printed": IA + "printedValue", "cohort": IA + "forCohort", "report": IA + "fromReport",
+    "timepoint": IA + "timepoint", "timepointUnit": IA + "timepointUnit", "timepointMonths": IA + "timepointMonths",
+    "valueRelation": IA + "valueRelation",
 }
 OBSERVATION_REQUIRED = ("study", "event")
 
@@ -400,7 +396,7 @@ def describe_disagreements(found: list[str]) -> list[Disagreement]:
     model.prefetch(t.value for row in rows for t in (row["s"], row["p"], row["o"]) if t.is_iri)
     for row in rows:
         statements[row["s"].value][row["p"].value].append(row["o"])
-    conflicting = {t.value for node in found for t in statements[node].get(IA + "conflictingStatement", [])
+    conflicting = {t.value for node in found for t in statements[node].get(IA + "hasClaim", [])
                    if t.is_iri}
     results, observations = load(conflicting)
     as_figure = {f.node.iri: f for f in results + observations}
@@ -411,14 +407,13 @@ def describe_disagreements(found: list[str]) -> list[Disagreement]:
         kinds = {t.value for t in props.get(model.RDF + "type", [])}
         texts = [t.value for p in (model.RDFS + "comment", IA + "curatorNote", IA + "aspect")
                  for t in props.get(p, []) if p != IA + "aspect"]
-        stated = [t.value for t in props.get(IA + "conflictingStatement", []) if t.is_iri]
+        stated = [t.value for t in props.get(IA + "hasClaim", []) if t.is_iri]
         out.append(Disagreement(
             node=ref(node),
             kind="misprint" if IA + "Misprint" in kinds else "disagreement",
             aspect=next((t.value for t in props.get(IA + "aspect", [])), None),
             notes=texts,
-            concerns=[ref(t.value) for t in props.get(IA + "concerns", []) + props.get(IA + "flaggedNode", [])
-                      if t.is_iri],
+            concerns=[ref(t.value) for t in props.get(IA + "concerns", []) if t.is_iri],
             statements=[as_figure[s] for s in stated if s in as_figure],
             other_statements=[ref(s) for s in stated if s not in as_figure],
             printed=next((t.value for t in props.get(IA + "printedValue", [])), None),
