@@ -5,7 +5,7 @@ timepoint, the value as printed (relation, range, unit, CI, p, n), and its `Evid
 section or table, character span, and the numbered references the review cites there. Figures of
 the same study, measure, arm, subgroup and timepoint stated by different reviews are compared;
 when their values differ the pages say so (`Comparison`), as they do for curated ia:Disagreement
-and ia:Misprint nodes (`Disagreement`).
+nodes, misprints among them (`Disagreement`).
 """
 
 from __future__ import annotations
@@ -382,13 +382,13 @@ def compare(figures: list[Figure]) -> list[Comparison]:
 # ---- curated disagreements -----------------------------------------------------------------------
 
 def disagreements(nodes: Iterable[str]) -> list[Disagreement]:
-    """ia:Disagreement / ia:Misprint nodes concerning any of `nodes`."""
+    """ia:Disagreement nodes (misprints among them) concerning any of `nodes`."""
     return describe_disagreements([row["disagreement"].value
                                    for row in select_nodes("disagreements", "nodes", nodes)])
 
 
 def describe_disagreements(found: list[str]) -> list[Disagreement]:
-    """The given ia:Disagreement / ia:Misprint nodes with their statements as figures."""
+    """The given ia:Disagreement nodes with their claims: figures where the claim is a figure."""
     if not found:
         return []
     statements: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))

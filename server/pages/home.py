@@ -179,7 +179,7 @@ def differences() -> dict:
     """Every figure two reviews state differently, and every curated disagreement or misprint."""
     nodes = [row["node"].value for row in data.select("figure-nodes")]
     results, observations = figures.load(nodes, limit=None)
-    curated = [r.iri for cls in (IA + "Disagreement", IA + "Misprint") for r in members(cls)]
+    curated = [r.iri for r in members(IA + "Disagreement")]  # misprints are disagreements of one kind
     return {"comparisons": figures.compare(results + observations),
             "disagreements": figures.describe_disagreements(curated)}
 

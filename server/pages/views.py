@@ -448,7 +448,6 @@ KIND_SECTIONS = (
     (IA + "OutcomeResult", _figure_node),
     (IA + "AdverseEventObservation", _figure_node),
     (IA + "Disagreement", _disagreement),
-    (IA + "Misprint", _disagreement),
     (IA + "ClinicalStudy", _study),
     (IA + "Intervention", _intervention),
     (IA + "Antigen", _antigen),
