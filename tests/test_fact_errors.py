@@ -115,7 +115,8 @@ NEW_KIND_ERRORS = [
                  "  source: {doc: glasser2023, at: \"Blinatumomab Adult Data\", span: [6669, 6869], refs: [10]}\n",
      4, "kind", "ClosureReason"),
     ("thresholds", "- id: bad-threshold\n  label: a threshold\n  analyte: IgG\n  relation: roughly above\n  value: 4\n"
-                   "  unit: GramPerLiter\n  source: {doc: glasser2023, at: Hypogammaglobulinemia, span: [49295, 49426]}\n",
+                   "  unit: GramPerLiter\n"
+                   "  source: {doc: glasser2023, at: Hypogammaglobulinemia, span: [49295, 49426]}\n",
      4, "relation", "comparator"),
     ("management", "- id: bad-rule\n  label: a rule\n  event: CRS\n"
                    "  source: {doc: glasser2023, at: \"Cytokine Release Syndrome (CRS)\", span: [47173, 47412]}\n",
@@ -138,7 +139,8 @@ NEW_KIND_ERRORS = [
      5, "name", "not printed"),
     ("studies", "- id: bad-study\n  label: a study\n  classes: [SingleArmTrial]\n  reports:\n    - {id: r1}\n",
      5, "label", "required"),
-    ("molecules", "- id: bad-gene\n  type: gene\n  label: a gene\n  basis: {from: Hearsay}\n", 4, "from", "ReferenceTable"),
+    ("molecules", "- id: bad-gene\n  type: gene\n  label: a gene\n  basis: {from: Hearsay}\n",
+     4, "from", "ReferenceTable"),
 ]
 
 
