@@ -6,9 +6,10 @@ is in `queries/coverage-carried.rq`: numeric and date literals, printed forms, a
 the labels of the value concepts it links to, so "grade ≥ 3" is used by an observation that links
 to ia:Grade3OrHigher, and "1st relapse" by a population in ia:FirstRelapse (ordinal and number
 words of a label count as their number); such a number counts only where a word of the label
-("grade", "relapse") is printed next to it, so the 3 of a trial's "phase 3" does not account for
-the "grade 3" in its table row. A node with no passage of its own (an interval, an arm,
-a dose step) counts at the passages of the nodes that point at it.
+("grade", "relapse") is printed right beside it ("≥Grade 3", "grade 3–4", "1st relapse"), so the
+3 of a trial's "phase 3" does not account for the "grade 3" in its table row. A node with no
+passage of its own (an interval, an arm, a dose step) counts at the passages of the nodes that
+point at it.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ WORD_NUMBERS = {w: Decimal(i) for i, w in enumerate(_WORDS)} | {
     w: Decimal(i) for i, w in enumerate(_ORDINALS) if w}
 
 
-NEAR = 30  # characters either side of a number in which a word of a value concept's label must be
 _NOT_KEYWORDS = {"and", "the", "for", "with", "than", "higher", "lower", "below", "above", "any", "all"}
 
 
@@ -84,7 +84,7 @@ class GraphNumbers:
         carried: dict[str, set[Decimal]] = defaultdict(set)
         labelled: dict[str, set[tuple[Decimal, frozenset[str]]]] = defaultdict(set)
         for row in _query(store, "coverage-carried.rq"):
-            literal, node = row["literal"], str(row["node"])
+            literal, node = row["literal"], _key(row["node"])
             assert isinstance(literal, ox.Literal)
             if row["concept"] is None:
                 carried[node] |= literal_values(literal, concept_label=False)
@@ -98,10 +98,10 @@ class GraphNumbers:
         for row in _query(store, "coverage-passages.rq"):
             doc = by_file.get(row["file"].value)
             if doc:
-                own[str(row["node"])].append((doc, int(row["start"].value), int(row["end"].value)))
+                own[_key(row["node"])].append((doc, int(row["start"].value), int(row["end"].value)))
         parents: dict[str, set[str]] = defaultdict(set)
         for row in _query(store, "coverage-links.rq"):
-            parents[str(row["child"])].add(str(row["parent"]))
+            parents[_key(row["child"])].add(_key(row["parent"]))
         self.uses: dict[str, list[Use]] = defaultdict(list)
         for node in carried.keys() | labelled.keys():
             for doc, start, end in _passages(node, own, parents):
@@ -111,12 +111,11 @@ class GraphNumbers:
     def used_by(self, occurrence: Occurrence) -> str | None:
         """A node that carries the number and whose passage holds it, or None."""
         text = self.texts[occurrence.doc]
-        near = text[max(0, occurrence.start - NEAR):occurrence.end + NEAR].lower()
         for use in self.uses.get(occurrence.doc, ()):
             if not (use.start <= occurrence.start and occurrence.end <= use.end):
                 continue
             if use.values & occurrence.values or any(
-                value in occurrence.values and any(w in near for w in words) for value, words in use.labelled
+                value in occurrence.values and _beside(text, occurrence, words) for value, words in use.labelled
             ):
                 return use.node
         return None
@@ -124,6 +123,23 @@ class GraphNumbers:
     def carries(self, node: str, value: Decimal) -> bool:
         """Whether a node carries a value, wherever it is printed (for a `restated` entry)."""
         return value in self.carried.get(node, set())
+
+
+def _beside(text: str, occurrence: Occurrence, words: frozenset[str]) -> bool:
+    """A word of the label just before the number (past a comparator, a LaTeX command or the first
+    number of a range) or just after it (past an ordinal suffix)."""
+    before = text[max(0, occurrence.start - 24):occurrence.start]
+    after = text[occurrence.end:occurrence.end + 24]
+    return any(
+        re.search(rf"{w}[^\w\n]{{0,3}}(?:\\[a-z]+\s*)?(?:[0-9]+\s*[–/-]\s*)?$", before, re.I)
+        or re.match(rf"(?:<sup>)?(?:st|nd|rd|th)?(?:</sup>)?[\s*:-]{{0,3}}{w}", after, re.I)
+        for w in words
+    )
+
+
+def _key(term: object) -> str:
+    """An IRI as itself, a blank node as _:id."""
+    return term.value if isinstance(term, ox.NamedNode) else str(term)
 
 
 def _passages(node: str, own: dict[str, list[tuple[str, int, int]]],

@@ -40,10 +40,10 @@ LABEL_NUMBER = re.compile(
 # a number glued to a name: CD19, AALL1331, NCT02435849, m2 (letters before it); IL-6, ZUMA-4,
 # ITCC-059 (an upper-case acronym and a hyphen before it); 4-1BB, 19-BBz, CD3ζ (an upper-case or
 # Greek letter right after it, or after a hyphen)
-GLUED = re.compile(
-    r"(?<=[A-Za-zα-ωΑ-Ω])(?P<n>[0-9]+(?:\.[0-9]+)?)"
-    r"|\b[A-Z][A-Z0-9]{1,9}-(?P<m>[0-9]+)"
-    r"|(?<![0-9.,])(?P<k>[0-9]+)(?=(?:-[0-9]*)?[A-Zα-ωΑ-Ω])"
+GLUED = (
+    re.compile(r"(?<=[A-Za-zα-ωΑ-Ω])(?P<n>[0-9]+(?:\.[0-9]+)?)"),
+    re.compile(r"\b[A-Z][A-Z0-9]{1,9}-(?P<n>[0-9]+)"),
+    re.compile(r"(?<![0-9.,])(?P<n>[0-9]+)(?=(?:-[0-9]*)?[A-Zα-ωΑ-Ω])"),
 )
 UNIT_EXPONENT = re.compile(r"(?<=[A-Za-z}])\^\{?[0-9]\}?|(?<=[A-Za-z])<sup>[0-9]</sup>")
 
@@ -94,7 +94,7 @@ def label_number(text: str) -> list[Span]:
 
 def identifier(text: str) -> list[Span]:
     """Digits that are part of a name or code: CD19, NCT02435849, IL-6, ZUMA-4, 4-1BB, CD3ζ."""
-    return [m.span(m.lastgroup) for m in GLUED.finditer(text) if m.lastgroup]
+    return [m.span("n") for pattern in GLUED for m in pattern.finditer(text)]
 
 
 def unit_exponent(text: str) -> list[Span]:
