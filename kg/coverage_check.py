@@ -120,7 +120,8 @@ def check_numbers(corpus: Corpus, graph: GraphNumbers, not_facts: Path) -> Numbe
                 if entry.fact and not graph.carries(entry.fact, decimal_of(entry.number)):
                     problems.append(f"{where}: {entry.fact} does not carry {entry.number}")
             else:
-                rows.append(Row(doc_id, doc.file, doc.section_at(occurrence.start), occurrence.start,
+                section = " ".join(doc.section_at(occurrence.start).split())  # one TSV cell, no tabs
+                rows.append(Row(doc_id, doc.file, section, occurrence.start,
                                 occurrence.end, occurrence.printed,
                                 context(doc.text, occurrence.start, occurrence.end)))
         counts.excused.update(tally)
