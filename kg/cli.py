@@ -229,18 +229,61 @@ def cmd_locate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
-
+    """Names the graph lacks and printed numbers nothing accounts for (both unless one is asked)."""
     from kg.corpus import Corpus
-    from kg.coverage import known_names, load_stoplist, missing, scan
 
+    both = not (args.names or args.numbers)
+    if args.format == "tsv" and both:
+        print("error: --format tsv lists one check: add --names or --numbers", file=sys.stderr)
+        return ERROR
     store = _live_store(settings)
-    stoplist = load_stoplist(settings.root / "kg" / "coverage_stoplist.txt")
-    gaps = missing(scan(Corpus(settings.corpus), stoplist), known_names(store))
-    for hit in gaps:
-        print(f"{hit.category}\t{hit.term}\t{hit.doc}:{hit.start}\t{hit.section}")
+    corpus = Corpus(settings.corpus)
+    outputs: dict[str, object] = {}
+    ok = True
+    if args.names or both:
+        ok &= _coverage_names(args.format, settings, store, corpus, outputs)
+    if args.numbers or both:
+        ok &= _coverage_numbers(args.format, settings, store, corpus, outputs)
+    if args.format == "json":
+        print(json.dumps(outputs, indent=2, ensure_ascii=False))
+    return OK if ok else NOT_CONFORMING
+
+
+def _coverage_names(fmt: str, settings: Settings, store: object, corpus: object,
+                    outputs: dict[str, object]) -> bool:
+    from kg.coverage import NAMES_COLUMNS, known_names, load_stoplist, missing, scan
+
+    stoplist = load_stoplist(settings.facts / "coverage" / "names-stoplist.txt")
+    gaps = missing(scan(corpus, stoplist), known_names(store))  # type: ignore[arg-type]
+    rows = [(h.category, h.term, h.doc, h.start, h.section) for h in gaps]
+    if fmt == "json":
+        outputs["names"] = [dict(zip(NAMES_COLUMNS, row, strict=True)) for row in rows]
+    elif fmt == "tsv":
+        print("\t".join(NAMES_COLUMNS))
+        print("".join("\t".join(map(str, row)) + "\n" for row in rows), end="")
+    else:
+        print("".join(f"{c}\t{t}\t{d}:{s}\t{sec}\n" for c, t, d, s, sec in rows), end="")
     terms = sorted({(h.category, h.term) for h in gaps})
     print(f"{len(terms)} name(s) the graph lacks, at {len(gaps)} place(s)", file=sys.stderr)
-    return NOT_CONFORMING if gaps else OK
+    return not gaps
+
+
+def _coverage_numbers(fmt: str, settings: Settings, store: object, corpus: object,
+                      outputs: dict[str, object]) -> bool:
+    from kg.coverage_check import check_numbers
+    from kg.coverage_graph import GraphNumbers
+
+    try:
+        report = check_numbers(corpus, GraphNumbers(store, corpus),  # type: ignore[arg-type]
+                               settings.facts / "coverage" / "not-facts.yaml")
+    except FactError as exc:
+        raise CommandError(str(exc)) from exc
+    if fmt == "json":
+        outputs["numbers"] = json.loads(report.as_json())
+    else:
+        print(report.as_tsv() if fmt == "tsv" else report.as_text(), end="")
+    print(report.summary(), file=sys.stderr)
+    return report.ok
 
 
 def _export_formats(value: str) -> list[str]:
@@ -276,7 +319,11 @@ def parser() -> argparse.ArgumentParser:
                            help="benchmark against Oxigraph, rdflib-endpoint and Virtuoso (immunall bench --help)")
     bench.add_argument("bench_args", nargs=argparse.REMAINDER)
     sub.add_parser("mappings", help="links to other vocabularies, and the reference rows left out and why")
-    sub.add_parser("coverage", help="names in the reviews that the graph lacks, with where they occur")
+    coverage = sub.add_parser("coverage", help="names the graph lacks and printed numbers no fact or "
+                                               "reviewed not-a-fact entry accounts for, with where they occur")
+    coverage.add_argument("--names", action="store_true", help="only the names check")
+    coverage.add_argument("--numbers", action="store_true", help="only the numbers check")
+    coverage.add_argument("--format", choices=("text", "tsv", "json"), default="text")
     locate = sub.add_parser("locate", help="offsets of a phrase in a review, for curators")
     locate.add_argument("doc", help="review id, e.g. glasser2023")
     locate.add_argument("phrase")

@@ -4,7 +4,8 @@ The scan does not start from the graph (that would only find what is already the
 the reviews with patterns for registry ids, protocol numbers, trial acronyms, drug and product
 names, antigens and adverse events, and then looks each hit up among the graph's labels,
 synonyms and identifiers. Terms that are not entities (abbreviations of measures, units, ...)
-are listed once, with a reason, in `coverage_stoplist.txt`.
+are listed once, with a reason, in `facts/coverage/names-stoplist.txt`. The numbers check is
+kg/coverage_check.py.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"|CRS|ICANS|SOS|VOD|HLH|MAS|IEC-HS|GVHD|GvHD|aHUS)\b"
     ),
 }
+
+
+NAMES_COLUMNS = ("category", "term", "doc", "start", "section")
 
 
 @dataclass(frozen=True)

@@ -91,8 +91,9 @@ class FactSet:
         return self.records.get(kind, [])
 
 
-# Folders of the facts tree that another loader reads: the mapping crosswalk (kg/mappings.py).
-OTHER_FOLDERS = ("mappings",)
+# Folders of the facts tree that another loader reads: the mapping crosswalk (kg/mappings.py), the
+# coverage check's stoplist and not-a-fact list (kg/coverage.py, kg/coverage_notfacts.py).
+OTHER_FOLDERS = ("mappings", "coverage")
 
 
 def load_facts(folder: Path, kinds: list[str], others: tuple[str, ...] = OTHER_FOLDERS) -> FactSet:

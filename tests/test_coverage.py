@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def hits(settings: Settings) -> list[Hit]:
-    return scan(Corpus(settings.corpus), load_stoplist(ROOT / "kg" / "coverage_stoplist.txt"))
+    return scan(Corpus(settings.corpus), load_stoplist(ROOT / "facts" / "coverage" / "names-stoplist.txt"))
 
 
 def test_scan_finds_each_category(hits: list[Hit]) -> None:
