@@ -10,7 +10,8 @@ import re
 
 from rdflib import Namespace, URIRef
 
-BASE = "https://w3id.org/immunall/"
+from immunall.generation import BASE, GRAPH_NAMES, graph_iri
+
 IA = Namespace(BASE + "ontology/")
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
 
@@ -19,13 +20,7 @@ IAO = Namespace("http://purl.obolibrary.org/obo/IAO_")
 OBO = Namespace("http://purl.obolibrary.org/obo/")
 BIBO = Namespace("http://purl.org/ontology/bibo/")
 
-GRAPH = {
-    "ontology": URIRef(BASE + "graph/ontology"),
-    "asserted": URIRef(BASE + "graph/asserted"),
-    "inferred": URIRef(BASE + "graph/inferred"),
-    "provenance": URIRef(BASE + "graph/provenance"),
-    "mappings": URIRef(BASE + "graph/mappings"),
-}
+GRAPH = {name: URIRef(graph_iri(name)) for name in GRAPH_NAMES}
 
 # URL path segment for each kind of instance the facts mint.
 KINDS = {

@@ -18,8 +18,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from immunall.generation import open_store
 from server.results import Answer, boolean_answer, solutions_answer, triples_answer
-from server.sparql_text import complexity_problem
 
 # If the web process vanishes without killing us, SIGALRM's default action ends a runaway query
 # this long after its own time limit (the kernel delivers it whatever the Rust code is doing).
@@ -42,8 +42,7 @@ class QueryJob:
     query_names_dataset: bool = False  # the query has its own FROM / FROM NAMED
     form: str | None = None  # SELECT, ASK, CONSTRUCT, DESCRIBE as sketched; None if unknown
     service_allow: tuple[str, ...] = ()  # SERVICE endpoints the query may call (none by default)
-    trusted: bool = False  # the server's own query (pages): may run in the web process (lane.py)
-    key: str = ""  # the text without comments (sparql_text.sketch), for lane.py's memory of costs
+    trusted: bool = False  # the server's own page query: runs in the web process (server/store.py)
 
 
 @dataclass(frozen=True)
@@ -52,10 +51,6 @@ class Failure:
 
     kind: str
     message: str
-
-
-def open_store(generation: Path) -> ox.Store:
-    return ox.Store.read_only(str(generation / "oxigraph"))
 
 
 def dataset_arguments(job: QueryJob) -> dict[str, Any]:
@@ -75,14 +70,9 @@ def dataset_arguments(job: QueryJob) -> dict[str, Any]:
     return {"use_default_graph_as_union": True}
 
 
-def evaluate(store: ox.Store, job: QueryJob, checked: bool = False) -> Answer | Failure:
-    """Run `job` on `store`; syntax and evaluation errors become a `Failure`.
-
-    `checked`: the text already passed `complexity_problem` (the in-process lane only runs
-    queries that did, or the server's own)."""
-    problem = None if checked else complexity_problem(job.query)
-    if problem is not None:
-        return Failure("refused", problem)
+def evaluate(store: ox.Store, job: QueryJob) -> Answer | Failure:
+    """Run `job` (already read and checked by server/query.py) on `store`; syntax and evaluation
+    errors become a `Failure`."""
     if "service" in job.query.lower():  # both readings of SERVICE, here where time is limited
         from server.errors import Refused
         from server.federation import check_services
