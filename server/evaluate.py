@@ -7,6 +7,8 @@ open store.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import resource
 import signal
 import sys
@@ -115,6 +117,19 @@ def serve(conn: Connection, generation: str) -> None:
         answer = evaluate(store, job)
         signal.setitimer(signal.ITIMER_REAL, 0)
         conn.send(answer)
+        if isinstance(answer, Answer) and len(answer.body) > TRIM_BYTES:
+            _trim()
+
+
+TRIM_BYTES = 1 << 20
+
+
+def _trim() -> None:
+    """Give the heap a large answer used back to the system: glibc keeps freed memory in the
+    process, so each query process would otherwise stay as large as its largest answer (at 1M
+    triples the names index alone left ~80 MB in one of them)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def limit_memory(megabytes: int) -> None:
