@@ -160,7 +160,10 @@ def _started(name: str, process: subprocess.Popen, base: str, sparql: str, ready
 
 def start_immunall(generation: Path, workdir: Path, env_extra: dict | None = None) -> Running:
     port = free_port()
+    # The load generator is one client: the per-client limits (server/admission.py) would answer most
+    # of its concurrent requests 429, so they are off here, as the peers have none.
     env = dict(os.environ, IMMUNALL_STORE_PATH=str(generation), IMMUNALL_BIND=f"127.0.0.1:{port}",
+               IMMUNALL_CLIENT_QUERIES="0", IMMUNALL_CLIENT_QUERY_SECONDS="0",
                PYTHONPATH=str(ROOT), **(env_extra or {}))
     log = workdir / "immunall.log"
     command = [sys.executable, "-m", "server.production"]

@@ -2,7 +2,7 @@
 
 Pure: reads the ontology, the facts and the corpus, returns graphs; writes nothing.
 Two passes: first every record gets its IRI (so records may refer to each other in any
-order), then each record is checked against its kind in `kg/kinds.py` and converted.
+order), then each record is checked against its kind in `immunall/kinds.py` and converted.
 """
 
 from __future__ import annotations
@@ -14,10 +14,7 @@ from decimal import Decimal, InvalidOperation
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
-from kg.corpus import Corpus
-from kg.facts import FactError, FactSet, Located
-from kg.ids import IA, OA, mint
-from kg.kinds import (
+from immunall.kinds import (
     BASIS_FIELDS,
     CITED_AS,
     CLAIM,
@@ -34,6 +31,9 @@ from kg.kinds import (
     Field,
     segments_of,
 )
+from kg.corpus import Corpus
+from kg.facts import FactError, FactSet, Located
+from kg.ids import IA, OA, mint
 from kg.provenance import Passage, check_figures, check_stated, parse_source
 
 ORG_TYPES = {"agency", "group", "institution", "company", "registry"}
@@ -149,7 +149,7 @@ class Builder:
                 self.citations[(doc, number)] = (ref_iri, self.iris[("publication", str(record["id"]))])
 
     def kind_of(self, folder: str, record: Located) -> str:
-        """The IRI kind of a record: its kind's, or the one a field value selects (kg/kinds.py)."""
+        """The IRI kind of a record: its kind's, or the one a field value selects (immunall/kinds.py)."""
         kind = KINDS[folder]
         for name, table in kind.by_field.items():
             value = record.get(name)

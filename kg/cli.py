@@ -89,11 +89,11 @@ def _live_store(settings: Settings):  # -> pyoxigraph.Store
 
 def _check(settings: Settings) -> None:
     """The live generation opens and holds what build.json says, else a CommandError saying why."""
-    from kg.store_check import StoreProblem, check_generation
+    from immunall.generation import GenerationProblem, check
 
     try:
-        check_generation(settings.current)
-    except StoreProblem as exc:
+        check(settings.current)
+    except GenerationProblem as exc:
         raise CommandError(str(exc)) from exc
 
 
@@ -137,10 +137,10 @@ def cmd_mappings(args: argparse.Namespace, settings: Settings) -> int:
     """Links per vocabulary, predicate and confidence, then every reference row left out and why."""
     from rdflib import Graph
 
+    from immunall.kinds import FOLDERS as KINDS
     from kg.build import build_graphs
     from kg.corpus import Corpus
     from kg.facts import load_facts
-    from kg.kinds import FOLDERS as KINDS
     from kg.pipeline import link
 
     try:
@@ -157,33 +157,23 @@ def cmd_mappings(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
-    import pyoxigraph as ox
+    """One query through the server's reader and engine (server/query.py): the same checks, time
+    limit and answers as /sparql, without the row cap."""
+    from server.errors import EndpointError
+    from server.query import run_once
 
     text = Path(args.file).read_text(encoding="utf-8") if args.file else args.query
     if not text:
         print("error: give a query or --file", file=sys.stderr)
         return ERROR
-    store = _live_store(settings)
+    _live_generation(settings)
     try:
-        result = store.query(text, use_default_graph_as_union=True)
-    except SyntaxError as exc:
-        print(f"error: malformed query: {exc}", file=sys.stderr)
+        body = run_once(text, QUERY_FORMATS[args.format], args.timeout, {"STORE_PATH": settings.current})
+    except EndpointError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return ERROR
-    media = QUERY_FORMATS[args.format]
-    out = sys.stdout.buffer
-    if isinstance(result, ox.QueryBoolean | ox.QuerySolutions):
-        fmt = ox.QueryResultsFormat.from_media_type(media)
-        if fmt is None:
-            print(f"error: {args.format} is not a format for SELECT or ASK results", file=sys.stderr)
-            return ERROR
-        result.serialize(out, fmt)
-    else:
-        fmt = ox.RdfFormat.from_media_type(media)
-        if fmt is None:
-            print(f"error: {args.format} is not an RDF format for CONSTRUCT or DESCRIBE", file=sys.stderr)
-            return ERROR
-        result.serialize(out, fmt)
-    out.flush()
+    sys.stdout.buffer.write(body)
+    sys.stdout.buffer.flush()
     return OK
 
 
@@ -309,6 +299,7 @@ def parser() -> argparse.ArgumentParser:
     query.add_argument("query", nargs="?", help="the query text")
     query.add_argument("--file", "-f", help="read the query from a .rq file")
     query.add_argument("--format", choices=sorted(QUERY_FORMATS), default="json")
+    query.add_argument("--timeout", type=float, help="seconds the query may run (default: QUERY_TIMEOUT, 10)")
     export = sub.add_parser("export", help="dumps of the built store for bulk loaders (Virtuoso, Fuseki, QLever)")
     export.add_argument("--out", help="output folder (default: <dist>/export)")
     export.add_argument("--format", action="extend", type=_export_formats, metavar="nq|trig|nt|ttl",

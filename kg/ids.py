@@ -10,9 +10,9 @@ import re
 
 from rdflib import Namespace, URIRef
 
-from kg.kinds import SEGMENTS
+from immunall.generation import BASE, GRAPH_NAMES, graph_iri
+from immunall.kinds import SEGMENTS
 
-BASE = "https://w3id.org/immunall/"
 IA = Namespace(BASE + "ontology/")
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
 
@@ -21,15 +21,9 @@ IAO = Namespace("http://purl.obolibrary.org/obo/IAO_")
 OBO = Namespace("http://purl.obolibrary.org/obo/")
 BIBO = Namespace("http://purl.org/ontology/bibo/")
 
-GRAPH = {
-    "ontology": URIRef(BASE + "graph/ontology"),
-    "asserted": URIRef(BASE + "graph/asserted"),
-    "inferred": URIRef(BASE + "graph/inferred"),
-    "provenance": URIRef(BASE + "graph/provenance"),
-    "mappings": URIRef(BASE + "graph/mappings"),
-}
+GRAPH = {name: URIRef(graph_iri(name)) for name in GRAPH_NAMES}
 
-# URL path segment of each kind of instance: one table, kg/kinds.py.
+# URL path segment of each kind of instance: one table, immunall/kinds.py.
 KINDS = SEGMENTS
 
 SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")

@@ -1,8 +1,9 @@
 """Graphs -> dumps and a new store generation, then an atomic switch of `dist/current`.
 
-A build writes everything into `dist/stores/<version>/` first. Only when that generation is
-complete does `dist/current` (a symlink) move to it, in one rename; a failed or interrupted
-build leaves the previous generation serving. The server only ever opens `dist/current`.
+The layout and the manifest are the store-generation contract (immunall/generation.py), the only
+thing the build shares with the server. A build writes everything into `dist/stores/<version>/`
+first. Only when that generation is complete does `dist/current` (a symlink) move to it, in one
+rename; a failed or interrupted build leaves the previous generation serving. The server only ever opens `dist/current`.
 A generation folder is never rewritten: rebuilding the same data writes `<version>-2`, so the
 live folder (which query processes have open) is never deleted under them. Leftovers of a killed
 build (`.*.partial` folders, temporary links) are removed by the next build, never those of a
@@ -12,33 +13,22 @@ build still running.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph
 from rdflib.compare import to_canonical_graph
 
+from immunall import generation as contract
+from immunall.generation import CURRENT, DUMPS, MANIFEST, STORE
 from kg.faults import checkpoint
 from kg.ids import GRAPH
 from kg.prefixes import turtle_prefixes
 
-DUMPS = {
-    "immunall.nq": "N-Quads, one named graph per layer (ontology, asserted, inferred, provenance, mappings)",
-    "immunall.trig": "TriG, the same dataset",
-    "immunall.ttl": "Turtle, the union of all graphs",
-    "immunall.jsonld": "JSON-LD, the dataset with its named graphs",
-    "ontology.owl": "the ontology alone as RDF/XML, for Protege and other OWL tools",
-    "ontology.ttl": "the ontology alone as Turtle",
-    "mappings.sssom.tsv": "SSSOM mapping set: every link to another vocabulary, with justification and confidence",
-    "prefixes.json": "the prefix map (bioregistry's CURIE prefixes and IRI bases) as a curies extended prefix map",
-    "context.jsonld": "the same prefixes as a JSON-LD 1.1 context",
-}
 KEEP_GENERATIONS = 2
 
 
@@ -90,7 +80,7 @@ def write_generation(stores: Path, layers: dict[str, Graph], ontology: Graph,
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     (staging / "immunall.nq").write_bytes(data)
-    store = ox.Store(str(staging / "oxigraph"))
+    store = ox.Store(str(staging / STORE))
     store.bulk_load(path=str(staging / "immunall.nq"), format=ox.RdfFormat.N_QUADS)
     checkpoint("load:staged")
     store.optimize()
@@ -111,10 +101,7 @@ def write_generation(stores: Path, layers: dict[str, Graph], ontology: Graph,
     for name, content in (extra(version) if extra else {}).items():
         (staging / name).write_bytes(content)
     triples = sum(graphs.values())
-    built = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    info = {"version": version, "built": built, "triples": triples, "graphs": graphs,
-            "dumps": DUMPS}
-    (staging / "build.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    contract.write_manifest(staging, version, triples, graphs)
     final = _free_name(stores, version)
     os.replace(staging, final)
     checkpoint("load:written")
@@ -132,7 +119,7 @@ def _free_name(stores: Path, version: str) -> Path:
 
 def switch(dist: Path, generation: Generation) -> None:
     """Point `dist/current` at the generation in one atomic rename; refresh the dump links."""
-    current = dist / "current"
+    current = dist / CURRENT
     previous = current.resolve() if current.is_symlink() else None
     temp = dist / f".current.{os.getpid()}"
     if temp.is_symlink() or temp.exists():
@@ -140,14 +127,14 @@ def switch(dist: Path, generation: Generation) -> None:
     temp.symlink_to(generation.path.relative_to(dist), target_is_directory=True)
     os.replace(temp, current)
     checkpoint("switch:current")
-    for name in [*DUMPS, "build.json"]:
+    for name in DUMPS:
         if not (generation.path / name).exists():
             continue
         link = dist / name
         tmp = dist / f".{name}.{os.getpid()}"
         if tmp.is_symlink() or tmp.exists():
             tmp.unlink()
-        tmp.symlink_to(Path("current") / name)
+        tmp.symlink_to(Path(CURRENT) / name)
         os.replace(tmp, link)
     prune(dist / "stores", keep=generation.path, previous=previous)
 
@@ -186,13 +173,13 @@ def prune(stores: Path, keep: Path, previous: Path | None = None) -> None:
 
 def current_generation(dist: Path) -> Path | None:
     """The live generation, or None when nothing has been built yet."""
-    current = dist / "current"
+    current = dist / CURRENT
     if current.is_symlink() and not current.exists():
         raise RuntimeError(f"{current} points to {current.readlink()}, which does not exist: "
                            "run `immunall build` to write a new store generation")
     if not current.exists():
         return None
-    if not (current / "build.json").is_file() or not (current / "oxigraph").is_dir():
+    if not (current / MANIFEST).is_file() or not (current / STORE).is_dir():
         raise RuntimeError(f"the store at {current.resolve()} is incomplete or corrupt: "
                            "rebuild it with `immunall build`")
     return current.resolve()

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 
 from rdflib import Graph
 
+from immunall.kinds import FOLDERS as KINDS
 from kg import prefixes
 from kg.build import Built, build_graphs
 from kg.corpus import Corpus
 from kg.facts import FactSet, load_facts
 from kg.faults import checkpoint
-from kg.kinds import FOLDERS as KINDS
 from kg.load import Generation, canonical, switch, write_generation
 from kg.mapping_checks import check_all
 from kg.mapping_rdf import mapping_graph

@@ -1,7 +1,8 @@
 """HermiT through owlready2: consistency, then inferred types and property values.
 
 owlready2 runs HermiT with no time limit, so reasoning happens in a child process (its own
-process group, Java included) that the build kills when `reasoner_timeout` passes.
+process group, Java included) that the build kills when `reasoner_timeout` passes
+(immunall/deadline.py).
 The build starts HermiT (`Reasoning`) and does other work until it needs the result; a result
 cached for the same input (kg/reason_cache.py) skips the JVM.
 HermiT rejects xsd:date literals and OWL 2 has no such datatype, so they are left out of what
@@ -11,7 +12,6 @@ the reasoner sees; provenance is left out too (it entails nothing).
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -21,6 +21,7 @@ from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 
+from immunall.deadline import kill_after, kill_group
 from kg import reason_cache
 from kg.ids import BASE, IA
 
@@ -106,18 +107,18 @@ class Reasoning:
     def stop(self) -> None:
         """Kill HermiT if it still runs (the build failed elsewhere)."""
         if self.proc is not None and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
+            kill_group(self.proc.pid)()
             self.proc.wait()
         if self.proc is not None:
             self.tmp.cleanup()
 
     def _run(self) -> Graph:
         assert self.proc is not None
-        try:
-            _, err = self.proc.communicate(timeout=max(0.0, self.deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
+        with kill_after(self.deadline - time.monotonic(), kill_group(self.proc.pid)) as guard:
+            _, err = self.proc.communicate()
+        if guard.fired:
             self.stop()
-            raise ReasonerError(f"HermiT did not finish within {self.timeout:g} s and was stopped") from None
+            raise ReasonerError(f"HermiT did not finish within {self.timeout:g} s and was stopped")
         try:
             message = err.decode("utf-8", "replace").strip()
             if self.proc.returncode == 3:

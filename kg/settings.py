@@ -1,7 +1,9 @@
-"""Configuration in one place: paths and names shared by the build, the CLI and the server.
+"""The build's and the CLI's settings in one place: where inputs live, where outputs go, time limits.
 
-Every value has a default that works from a checkout; each can be overridden by an
-environment variable so tests and deployments need no code change.
+Every value has a default that works from a checkout; each can be overridden by an environment
+variable so tests and deployments need no code change. Where generations go (IMMUNALL_DIST) is part
+of the store-generation contract (immunall/generation.py), shared with the server; the server's own
+settings are in server/config.py.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from immunall import generation as contract
+
+ROOT = contract.ROOT
 
 
 def _path(env: str, default: Path) -> Path:
@@ -33,30 +37,32 @@ class Settings:
     reference: Path = field(
         default_factory=lambda: _path("IMMUNALL_REFERENCE", ROOT.parent / "shared" / "reference")
     )
-    dist: Path = field(default_factory=lambda: _path("IMMUNALL_DIST", ROOT / "dist"))
+    dist: Path = field(default_factory=contract.dist)
     reasoner_timeout: float = field(
         default_factory=lambda: float(os.environ.get("IMMUNALL_REASONER_TIMEOUT", "120"))
     )
     validator_timeout: float = field(
         default_factory=lambda: float(os.environ.get("IMMUNALL_VALIDATOR_TIMEOUT", "120"))
     )
+    # IMMUNALL_REASONER_CACHE=off always runs HermiT (a cold build)
+    reasoner_cache_on: bool = field(default_factory=lambda: os.environ.get("IMMUNALL_REASONER_CACHE") != "off")
 
     @property
     def stores(self) -> Path:
         """Each build writes a new store generation here; `current` points at the live one."""
-        return self.dist / "stores"
+        return self.dist / contract.STORES
 
     @property
     def reasoner_cache(self) -> Path | None:
         """HermiT's results by a hash of their input (kg/reason_cache.py); beside the stores, never
-        committed. IMMUNALL_REASONER_CACHE=off always runs HermiT (a cold build)."""
-        if os.environ.get("IMMUNALL_REASONER_CACHE") == "off":
+        committed; None when `reasoner_cache_on` is off."""
+        if not self.reasoner_cache_on:
             return None
         return self.dist / "cache" / "reasoner"
 
     @property
     def current(self) -> Path:
-        return self.dist / "current"
+        return contract.live(self.dist)
 
 
 def get_settings() -> Settings:

@@ -7,7 +7,7 @@ about ten times as much.
 pySHACL has no time limit, and a SPARQL-based constraint can run for ever on the wrong data, so
 with a `timeout` the validation runs in forked child processes (they inherit the graphs, nothing is
 copied or serialized; the same code on the same data gives the same report) that are killed when
-the time passes, as kg/reason.py does for HermiT. Several children split the shapes between them
+the time passes (immunall/deadline.py, as for HermiT). Several children split the shapes between them
 (kg/shape_split.py) to use more than one core.
 """
 
@@ -29,6 +29,7 @@ from pyshacl import validate as shacl_validate
 from rdflib import RDF, Graph, Namespace
 from rdflib.plugins.sparql.sparql import Query
 
+from immunall.deadline import kill_after
 from kg.bound_query import prepare_bound
 from kg.checks import run_violation_queries
 from kg.shape_split import split
@@ -133,15 +134,20 @@ def _validate_in_children(data: Graph, parts: list[Graph], ontology: Graph | Non
             child.start()
             send.close()
             running[receive] = (index, child)
-        while running:
-            ready = wait(list(running), max(0.0, deadline - time.monotonic()))
-            if not ready:
-                raise ValidatorError(f"pySHACL did not finish within {timeout:g} s and was stopped "
-                                     "(IMMUNALL_VALIDATOR_TIMEOUT)")
-            for receive in ready:
-                assert isinstance(receive, Connection)
-                index, child = running.pop(receive)
-                reports[index] = _receive(receive, child)
+        def kill_all() -> None:
+            for _, child in list(running.values()):
+                child.kill()
+
+        with kill_after(deadline - time.monotonic(), kill_all) as guard:
+            while running:
+                ready = wait(list(running))
+                if guard.fired:
+                    raise ValidatorError(f"pySHACL did not finish within {timeout:g} s and was stopped "
+                                         "(IMMUNALL_VALIDATOR_TIMEOUT)")
+                for receive in ready:
+                    assert isinstance(receive, Connection)
+                    index, child = running.pop(receive)
+                    reports[index] = _receive(receive, child)
     finally:
         for receive, (_, child) in running.items():
             receive.close()

@@ -34,7 +34,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     pages.init_app(app)
     app.register_blueprint(downloads.bp)
     prefixes.init_app(app)
-    _direct_sparql(app, values)
     _response_cache(app, values)
     app.register_blueprint(openapi.bp)
     return app
@@ -43,26 +42,27 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 RESPONSE_CACHE = "immunall.response_cache"
 
 
-def _direct_sparql(app: Flask, values: Mapping[str, Any]) -> None:
-    """Quick /sparql queries answered without Flask (server/direct.py), for the embedded store."""
-    from server.direct import DirectSparql
-
-    if float(values["INPROCESS_MS"]) > 0 and not values["SPARQL_ENDPOINT"]:
-        app.wsgi_app = DirectSparql(app.wsgi_app, app)  # type: ignore[method-assign]
-
-
 def _response_cache(app: Flask, values: Mapping[str, Any]) -> None:
-    """Put the response cache (server/fastpath.py) in front of the app, for the embedded store."""
-    from pathlib import Path
-
+    """Put the response cache (server/fastpath.py) in front of the app."""
+    from server.errors import StoreUnavailable
     from server.fastpath import CachedResponses, ResponseCache
+    from server.store import EXTENSION
 
     megabytes = int(values["RESPONSE_CACHE_MB"])
-    if megabytes <= 0 or values["SPARQL_ENDPOINT"]:
+    if megabytes <= 0:
         return
+    backend = app.extensions[EXTENSION]
+
+    def version() -> str | None:
+        try:
+            generation = backend.generation()
+        except StoreUnavailable:
+            return None
+        return generation.key if generation.version else None
+
     cache = ResponseCache(megabytes * 1024 * 1024)
     app.extensions[RESPONSE_CACHE] = cache
-    app.wsgi_app = CachedResponses(app.wsgi_app, Path(values["STORE_PATH"]), cache)  # type: ignore[method-assign]
+    app.wsgi_app = CachedResponses(app.wsgi_app, version, cache)  # type: ignore[method-assign]
 
 
 def close_app(app: Flask) -> None:

@@ -14,13 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kg.ids import BASE
-from kg.settings import get_settings
+from immunall import generation as contract
 
 HERE = Path(__file__).resolve().parent
-# The named graphs every build writes (kg/ids.py GRAPH; the server does not import the build).
-GRAPH_BASE = "https://w3id.org/immunall/graph/"
-GRAPH_NAMES = ("ontology", "asserted", "inferred", "provenance", "mappings")
 
 
 @dataclass(frozen=True)
@@ -50,11 +46,11 @@ def _urls(value: str) -> tuple[str, ...]:
     return tuple(part for part in value.replace(",", " ").split() if part)
 
 
-SETTINGS: tuple[Setting, ...] = (
+QUERYING: tuple[Setting, ...] = (
     Setting(
         "STORE_PATH",
         "IMMUNALL_STORE_PATH",
-        lambda: get_settings().current,
+        lambda: contract.live(),
         Path,
         "Store generation directory (holds oxigraph/ and build.json); a symlink such as "
         "dist/current is followed on every request, so a rebuild goes live without a restart.",
@@ -79,7 +75,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "SPARQL_ENDPOINT_GRAPHS",
         "IMMUNALL_SPARQL_ENDPOINT_GRAPHS",
-        lambda: tuple(f"{GRAPH_BASE}{name}" for name in GRAPH_NAMES),
+        lambda: tuple(contract.graph_iri(name) for name in contract.GRAPH_NAMES),
         _iris,
         "Named graphs (space- or comma-separated IRIs) that make up the dataset on the external "
         "endpoint: a query naming no dataset is sent with them as default-graph-uri and "
@@ -111,19 +107,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "QUERY_WORKERS",
         "IMMUNALL_QUERY_WORKERS",
-        lambda: 2,
+        lambda: 3,
         int,
-        "Query processes per web worker; at least 2 so one runaway query cannot block a cheap one.",
-    ),
-    Setting(
-        "INPROCESS_MS",
-        "IMMUNALL_INPROCESS_MS",
-        lambda: 20.0,
-        float,
-        "A query that finished within this many ms on the live store generation runs in the web "
-        "process the next time it is asked (comments aside), and so do the pages' own queries, "
-        "saving the trip to a query process (server/lane.py); 0 sends every query to the query "
-        "processes.",
+        "Query processes per web worker (each opens the store read-only); more than CLIENT_QUERIES, so "
+        "one client's runaway queries always leave a process for the others.",
     ),
     Setting(
         "QUERY_MEMORY_MB",
@@ -167,7 +154,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "PUBLIC_BASE",
         "IMMUNALL_PUBLIC_BASE",
-        lambda: BASE,
+        lambda: contract.BASE,
         str,
         "Base of the IRIs in the data; it maps to this app's root, so <base>trial/X is served at "
         "/trial/X and every page links to local URLs.",
@@ -175,7 +162,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "CORPUS_PATH",
         "IMMUNALL_CORPUS_PATH",
-        lambda: get_settings().corpus,
+        lambda: contract.ROOT.parent / "shared" / "corpus",
         Path,
         "Folder of the reviews (sources.tsv + texts); only used for short excerpts of passages "
         "from reviews the graph marks CC BY; without it, pages show offsets and sections only.",
@@ -200,6 +187,67 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 
+FAIRNESS: tuple[Setting, ...] = (
+    Setting(
+        "CLIENT_QUERIES",
+        "IMMUNALL_CLIENT_QUERIES",
+        lambda: 2,
+        int,
+        "Queries one client may have running or waiting at once (server/admission.py); more get 429 "
+        "with Retry-After. Keep it below QUERY_WORKERS. 0: no cap.",
+    ),
+    Setting(
+        "CLIENT_QUERY_SECONDS",
+        "IMMUNALL_CLIENT_QUERY_SECONDS",
+        lambda: 60.0,
+        float,
+        "Seconds of query time one client may use per minute, as the Wikidata Query Service allows; "
+        "past it (and its burst) the answer is 429 with Retry-After. 0: no budget.",
+    ),
+    Setting(
+        "CLIENT_BURST_SECONDS",
+        "IMMUNALL_CLIENT_BURST_SECONDS",
+        lambda: 120.0,
+        float,
+        "The most query time a client may have in hand (the bucket's size): a quiet client may spend "
+        "this much at once before CLIENT_QUERY_SECONDS per minute applies.",
+    ),
+    Setting(
+        "TRUSTED_PROXIES",
+        "IMMUNALL_TRUSTED_PROXIES",
+        lambda: (),
+        _urls,
+        "Addresses of reverse proxies in front of the server (space- or comma-separated); for a request "
+        "from one of them the client is the address X-Forwarded-For names, not the proxy.",
+    ),
+)
+
+# The production server's own settings (server/production.py): read from the environment or its
+# command line, not by create_app.
+SERVING: tuple[Setting, ...] = (
+    Setting("BIND", "IMMUNALL_BIND", lambda: "127.0.0.1:8000", str, "HOST:PORT the production server listens on."),
+    Setting(
+        "WEB_WORKERS",
+        "IMMUNALL_WEB_WORKERS",
+        lambda: 1,
+        int,
+        "Web worker processes. One by default: the per-client limits and the query processes are per "
+        "worker, and each worker holds its own store, caches and search index.",
+    ),
+    Setting(
+        "WEB_THREADS",
+        "IMMUNALL_WEB_THREADS",
+        lambda: 8,
+        int,
+        "Request threads per web worker; pyoxigraph releases the GIL while it evaluates, so pages and "
+        "waiting queries overlap. More than QUERY_WORKERS x CLIENT_QUERIES leaves threads for pages.",
+    ),
+    Setting("ACCESS_LOG", "IMMUNALL_ACCESS_LOG", lambda: False, _bool, "Log every request (off by default)."),
+)
+
+SETTINGS: tuple[Setting, ...] = (*QUERYING, *FAIRNESS, *SERVING)
+
+
 def load(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Defaults, then environment variables, then `overrides`; unknown keys pass through."""
     values: dict[str, Any] = {}
@@ -211,4 +259,5 @@ def load(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         if isinstance(values[setting.name], str) and setting.parse in (Path, _urls, _iris):
             values[setting.name] = setting.parse(values[setting.name])
     values["SERVICE_ALLOW"] = tuple(values["SERVICE_ALLOW"])
+    values["TRUSTED_PROXIES"] = tuple(values["TRUSTED_PROXIES"])
     return values

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.ids import BASE
+from immunall.generation import BASE
 from server.examples import load_all
 from server.negotiation import GRAPH, SOLUTIONS, format_iri
 from server.sparql_text import sketch

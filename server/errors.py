@@ -1,7 +1,8 @@
 """The endpoint's refusals and failures, each with the HTTP status that names it.
 
-Views raise these; one error handler (registered in sparql.py) renders any of them as a short
-text/plain message, so clients see the real reason: the parser's message, the time limit, the
+Views raise these; one error handler renders any of them (server/pages/__init__.py: an HTML page
+for a browser on a page route, else server/http.py's `error_response`, a short text/plain message),
+so clients see the real reason: the parser's message, the time limit, the
 read-only rule.
 """
 
@@ -89,3 +90,20 @@ class RemoteFailure(EndpointError):
 
 class TooLarge(EndpointError):
     status = 413
+
+
+class TooManyRequests(EndpointError):
+    """The client is over its share (server/admission.py): too many queries at once, or its query
+    time per minute is spent."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.headers = {"Retry-After": str(retry_after)}
+
+
+class ClientGone(EndpointError):
+    """The client hung up while its query waited or ran; the query was stopped (nobody reads this)."""
+
+    status = 499

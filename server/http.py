@@ -13,8 +13,8 @@ from datetime import datetime
 from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
+from immunall.generation import Generation
 from server.errors import EndpointError
-from server.store import Generation
 
 TRUNCATED = "X-ImmunALL-Truncated"
 ROWS = "X-ImmunALL-Rows"
@@ -132,6 +132,7 @@ def _finish(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    """CORS and gzip on every answer; HTTP errors as plain text. EndpointError has one handler,
+    server/pages' (an HTML page for a browser on a page route, `error_response` everywhere else)."""
     app.after_request(_finish)
-    app.register_error_handler(EndpointError, error_response)
     app.register_error_handler(HTTPException, error_response)

@@ -31,9 +31,10 @@ from collections.abc import Sequence
 import pyoxigraph as ox
 import requests
 
+from immunall.generation import Generation
+from server.admission import Admission, Client, admit
 from server.errors import QuerySyntax, QueryTimeout, RemoteFailure
 from server.evaluate import QueryJob
-from server.generation import Generation
 from server.results import Answer, as_triples, boolean_answer, solutions_answer, triples_answer
 
 # Formats pyoxigraph parses, best first, for each family of answer.
@@ -63,20 +64,30 @@ class RemoteBackend:
     remote server's own limits decide when it stops working).
     """
 
-    def __init__(self, endpoint: str, graphs: Sequence[str] = ()) -> None:
+    def __init__(self, endpoint: str, graphs: Sequence[str] = (), fresh_seconds: float = 60,
+                 admission: Admission | None = None) -> None:
         self.endpoint = endpoint
         self.graphs = tuple(graphs)
+        self.fresh_seconds = max(1.0, fresh_seconds)
+        self.admission = admission
         self._session = requests.Session()
 
     def generation(self) -> Generation:
-        """An external endpoint has no build manifest: no version, so no validators."""
-        return Generation()
+        """An external endpoint has no build manifest: no version, so no validators; what the
+        caches key by changes every `fresh_seconds` (CACHE_MAX_AGE)."""
+        return Generation(bucket=str(int(time.time() // self.fresh_seconds)))
 
-    def run(self, job: QueryJob) -> Answer:
+    def run(self, job: QueryJob, client: Client | None = None) -> Answer:
         from server.federation import check_services
 
         check_services(job.query, job.service_allow)  # no query process here: checked in-process
-        body, media_type, remote_cut = self._fetch(job)
+        with admit(self.admission, client) as ticket:
+            started = time.monotonic()
+            try:
+                body, media_type, remote_cut = self._fetch(job)
+            finally:
+                if ticket is not None:
+                    ticket.seconds = time.monotonic() - started
         answer = self._answer(job, body, media_type)
         return dataclasses.replace(answer, truncated=True) if remote_cut else answer
 

@@ -6,7 +6,6 @@ announce their alternates in exactly the same way.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 
 import pyoxigraph as ox
@@ -22,7 +21,6 @@ from server.stats import Stats
 from server.store import Generation, get_backend
 
 STATS = "immunall.stats"
-REMOTE_STATS_SECONDS = 600  # an external endpoint has no version: recount this often
 
 
 def format_param(req: Request | None = None) -> list[str]:
@@ -54,14 +52,9 @@ def site(generation: Generation) -> describe.Site:
     )
 
 
-def stats(generation: Generation) -> Stats:
-    """The cached counts for this data version."""
-    key = generation.version or (
-        str(generation.path) if generation.path else f"remote-{time.time() // REMOTE_STATS_SECONDS}"
-    )
-    return current_app.extensions[STATS].get(
-        get_backend(), key, float(current_app.config["STATS_TIMEOUT"])
-    )
+def stats() -> Stats:
+    """The cached counts for the data being served."""
+    return current_app.extensions[STATS].get(get_backend(), current_app.config)
 
 
 def alternates(offers: Sequence[Format]) -> str:
@@ -92,7 +85,7 @@ def description(
         response = Response(html(where), content_type=chosen.content_type)
     else:
         assert isinstance(chosen.syntax, ox.RdfFormat)
-        body = describe.serialize(build(where, stats(generation)), chosen.syntax)
+        body = describe.serialize(build(where, stats()), chosen.syntax)
         response = Response(body, content_type=chosen.content_type)
     response.vary.add("Accept")
     response.headers["Link"] = alternates(offers)

@@ -19,9 +19,9 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.sansio.utils import get_current_url
 
 from server import describe, render
-from server.errors import ReadOnly, TooLarge
+from server.admission import client_of
+from server.errors import TooLarge
 from server.evaluate import QueryJob
-from server.federation import check_services
 from server.http import conditional, etag_for
 from server.negotiation import (
     DESCRIPTION,
@@ -34,18 +34,15 @@ from server.negotiation import (
     offers_for,
 )
 from server.protocol import FORM, Operation, check_utf8, read_operation
-from server.sparql_text import sketch
+from server.query import job_for
 from server.store import Backend, Generation, get_backend
 
 bp = Blueprint("sparql", __name__)
 
 
-PREPARED = "immunall.prepared"  # WSGI environ key: server/direct.py read this request already
-
-
 @dataclass(frozen=True)
 class Prepared:
-    """A query request read and checked, ready to run: what both the view and direct.py need."""
+    """A query request read and checked, ready to run."""
 
     job: QueryJob
     formats: tuple[Format, Format]  # the results format and the graph format the answer may use
@@ -77,46 +74,31 @@ def prepare(req: Request, config: Mapping[str, Any], backend: Backend) -> Prepar
     operation = _read(req)
     if operation.query is None:
         return None
-    shape = sketch(operation.query)
-    if shape.is_update:
-        raise ReadOnly("This request sent an update where a query belongs.")
-    allow = tuple(config["SERVICE_ALLOW"])
-    check_services(operation.query, allow, parse=False)  # early; the full check runs with the query
-    solutions, graph = _formats(shape.form, req)
-    generation = backend.generation()
-    max_rows = int(config["MAX_RESULT_ROWS"])
-    etag = etag_for(
-        generation,
-        operation.query,
-        "|".join(operation.default_graphs),
-        "|".join(operation.named_graphs),
-        solutions.media_type,
-        graph.media_type,
-        str(max_rows),
-    )
+    chosen: list[Format] = []
+
+    def formats(form: str | None) -> tuple[str, str]:
+        chosen.extend(_formats(form, req))
+        return chosen[0].media_type, chosen[1].media_type
+
     protocol = operation.protocol_dataset
-    job = QueryJob(
-        query=operation.query,
-        solutions_media_type=solutions.media_type,
-        graph_media_type=graph.media_type,
-        max_rows=max_rows,
-        timeout=float(config["QUERY_TIMEOUT"]),
+    job = job_for(
+        operation.query, config, formats,
         base_iri=_base_url(req.scheme, req.host, req.root_path, req.path),
         default_graphs=operation.default_graphs if protocol else None,
         named_graphs=operation.named_graphs if protocol else None,
-        query_names_dataset=shape.has_dataset_clause,
-        form=shape.form,
-        service_allow=allow,
-        key=shape.key,
     )
-    return Prepared(job, (solutions, graph), generation, etag)
+    generation = backend.generation()
+    etag = etag_for(generation, operation.query, "|".join(operation.default_graphs),
+                    "|".join(operation.named_graphs), job.solutions_media_type, job.graph_media_type,
+                    str(job.max_rows))
+    return Prepared(job, (chosen[0], chosen[1]), generation, etag)
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
 def endpoint():
     """Answer a query, or describe the service when there is none."""
     backend = get_backend()
-    prepared = request.environ.get(PREPARED) or prepare(request, current_app.config, backend)
+    prepared = prepare(request, current_app.config, backend)
     if prepared is None:
         return render.description(
             DESCRIPTION, describe.service_description, "service-description", _html
@@ -124,7 +106,8 @@ def endpoint():
     not_modified = conditional(prepared.generation, prepared.etag)
     if not_modified is not None:
         return not_modified
-    return render.answer(backend.run(prepared.job), prepared.formats, prepared.generation, prepared.etag)
+    answer = backend.run(prepared.job, client_of(request.environ, current_app.config["TRUSTED_PROXIES"]))
+    return render.answer(answer, prepared.formats, prepared.generation, prepared.etag)
 
 
 @functools.lru_cache(maxsize=256)

@@ -43,7 +43,6 @@ class Sketch:
     form: str | None  # SELECT, CONSTRUCT, DESCRIBE, ASK, UPDATE, or None if unrecognised
     has_dataset_clause: bool  # a top-level FROM / FROM NAMED
     uses_service: bool
-    key: str = ""  # the tokens without comments, one space apart: equal for equal queries
 
     @property
     def is_update(self) -> bool:
@@ -147,7 +146,6 @@ def sketch(text: str) -> Sketch:
         form=form,
         has_dataset_clause=any(word == "FROM" and depth == 0 for word, depth in keywords),
         uses_service=any(word == "SERVICE" for word, _ in keywords),
-        key=" ".join(token for _, token in tokens),
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.store_check import StoreProblem, check_generation
+from immunall import generation as contract
 from server import config
 
 
@@ -20,6 +20,6 @@ def check_store() -> None:
     if values["SPARQL_ENDPOINT"]:
         return  # queries go to an external endpoint; nothing local to check
     try:
-        check_generation(Path(values["STORE_PATH"]))
-    except StoreProblem as problem:
+        contract.check(Path(values["STORE_PATH"]))
+    except contract.GenerationProblem as problem:
         raise RuntimeError(f"cannot serve the knowledge graph: {problem}") from None

@@ -1,20 +1,22 @@
 """Counts about the data for the service description and VoID, computed once per version.
 
-The counting queries live in queries/void-*.rq and run through the same backend as user
-queries (so they work for an external endpoint too), with their own, longer time limit.
+The counting queries live in queries/void-*.rq, are read and checked like any query
+(server/query.py) and run through the same backend as user queries (so they work for an external
+endpoint too), with their own, longer time limit; cached by the one generation key.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from server.evaluate import QueryJob
 from server.negotiation import JSON, TURTLE
+from server.query import job_for
 from server.store import Backend
 
 QUERIES = Path(__file__).resolve().parent / "queries"
@@ -37,15 +39,9 @@ class Stats:
     links: tuple[tuple[str, str, int], ...] = field(default=())  # (predicate, target IRI, triples)
 
 
-def _rows(backend: Backend, name: str, timeout: float) -> list[dict[str, Any]]:
-    job = QueryJob(
-        query=load_query(name),
-        solutions_media_type=JSON.media_type,
-        graph_media_type=TURTLE.media_type,
-        max_rows=100_000,
-        timeout=timeout,
-        form="SELECT",
-    )
+def _rows(backend: Backend, name: str, config: Mapping[str, Any]) -> list[dict[str, Any]]:
+    job = job_for(load_query(name), config, (JSON.media_type, TURTLE.media_type), max_rows=100_000,
+                  timeout=float(config["STATS_TIMEOUT"]))
     answer = backend.run(job)
     return json.loads(answer.body)["results"]["bindings"]
 
@@ -54,13 +50,13 @@ def _counts(row: dict[str, Any]) -> dict[str, int]:
     return {key: int(row[key]["value"]) for key in COUNTS if key in row}
 
 
-def compute(backend: Backend, timeout: float) -> Stats:
-    """Run the counting queries."""
-    dataset_rows = _rows(backend, "void-dataset", timeout)
-    graphs = {row["graph"]["value"]: _counts(row) for row in _rows(backend, "void-graphs", timeout)}
-    examples = tuple(row["resource"]["value"] for row in _rows(backend, "void-examples", timeout))
+def compute(backend: Backend, config: Mapping[str, Any]) -> Stats:
+    """Run the counting queries (in the query processes, under STATS_TIMEOUT)."""
+    dataset_rows = _rows(backend, "void-dataset", config)
+    graphs = {row["graph"]["value"]: _counts(row) for row in _rows(backend, "void-graphs", config)}
+    examples = tuple(row["resource"]["value"] for row in _rows(backend, "void-examples", config))
     links = tuple((row["predicate"]["value"], row["target"]["value"], int(row["triples"]["value"]))
-                  for row in _rows(backend, "void-linksets", timeout))
+                  for row in _rows(backend, "void-linksets", config))
     return Stats(_counts(dataset_rows[0]) if dataset_rows else {}, graphs, examples, links)
 
 
@@ -72,9 +68,10 @@ class StatsCache:
         self._key: str | None = None
         self._stats: Stats | None = None
 
-    def get(self, backend: Backend, key: str, timeout: float) -> Stats:
+    def get(self, backend: Backend, config: Mapping[str, Any]) -> Stats:
+        key = backend.generation().key
         with self._lock:
             if self._stats is None or self._key != key:
-                self._stats = compute(backend, timeout)
+                self._stats = compute(backend, config)
                 self._key = key
             return self._stats

@@ -1,45 +1,53 @@
-"""The one place that chooses where queries run: the embedded store or an external endpoint.
+"""The engine: one interface (`Backend`), two implementations (the embedded store, an external endpoint).
 
-Both backends take a `QueryJob` and give back an `Answer` in the negotiated format with the row
-cap applied, or raise an `EndpointError`; the views never know which one they talk to.
+Every query reaches the data through `get_backend().run(job, client)` and comes back as an `Answer`
+in the negotiated format with the row cap applied, or an `EndpointError`; nothing else knows which
+backend it talks to. For the embedded store there are two rules and no others:
+
+- the server's own page queries (`QueryJob.trusted`: fixed .rq texts, bounded per entity) run in
+  the web process, on a store it opens read-only, under a deadline that ends the whole web worker
+  should one ever run past it (immunall/deadline.py; granian starts a new worker). pyoxigraph
+  releases the GIL while it evaluates, so the worker's other threads go on;
+- everything else runs in the killable query processes (server/pool.py), admitted per client
+  (server/admission.py).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import threading
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from flask import Flask, current_app
 
-from server.errors import (
-    BackendFailure,
-    QuerySyntax,
-    Refused,
-)
-from server.evaluate import Failure, QueryJob
-from server.generation import Generation, read_generation
-from server.lane import InProcessLane
+from immunall import generation as contract
+from immunall.deadline import end_this_process, kill_after
+from server.admission import Admission, Client, admit
+from server.errors import BackendFailure, QuerySyntax, Refused, StoreUnavailable
+from server.evaluate import Failure, QueryJob, evaluate
 from server.pool import WorkerPool
 from server.remote import RemoteBackend
 from server.results import Answer
 
+Generation = contract.Generation
 __all__ = ["Backend", "EmbeddedBackend", "Generation", "RemoteBackend", "get_backend", "init_app"]
 
 EXTENSION = "immunall.backend"
+GRACE_SECONDS = 1.0  # the watchdog's allowance past a page query's own limit
 
 
 class Backend(Protocol):
     def generation(self) -> Generation: ...
 
-    def run(self, job: QueryJob) -> Answer: ...
+    def run(self, job: QueryJob, client: Client | None = None) -> Answer: ...
 
     def close(self) -> None: ...
 
 
-def _unwrap(answer: Answer | Failure) -> Answer:
+def unwrap(answer: Answer | Failure) -> Answer:
+    """An answer, or the EndpointError its failure stands for."""
     if isinstance(answer, Failure):
         if answer.kind == "syntax":
             raise QuerySyntax(f"Malformed query: {answer.message}")
@@ -50,44 +58,50 @@ def _unwrap(answer: Answer | Failure) -> Answer:
 
 
 class EmbeddedBackend:
-    """pyoxigraph on disk, read-only: queries known to be quick run in this process (lane.py), the
-    others in killable worker processes (pool.py)."""
+    """pyoxigraph on disk, read-only: page queries in this process, the rest in the query pool."""
 
     def __init__(self, path: Path, workers: int, prewarm: bool = False, memory_mb: int = 0,
-                 inprocess_ms: float = 0) -> None:
+                 admission: Admission | None = None) -> None:
         self._path = path
-        self.lane = InProcessLane(inprocess_ms)
+        self.admission = admission
         self._memory_mb = memory_mb
         self._lock = threading.Lock()
         self._generation: Generation | None = None
         self._identity: tuple[int, int] | None = None
         self._pool: WorkerPool | None = None
+        self._store: tuple[Path, Any] | None = None
         self._workers = workers
-        if prewarm:  # in the background: the web worker accepts requests at once, the first query
-            # waits for a query process that is already starting
+        self.in_process = 0  # page queries answered in this process (tests look)
+        if prewarm:  # in the background: the web worker accepts requests at once
             threading.Thread(target=self._warm, name="prewarm", daemon=True).start()
 
     def _warm(self) -> None:
-        with contextlib.suppress(Exception):  # the first query reports what is wrong with the store
-            self._current_pool().warm()
+        try:
+            self.pool.warm()
+        except Exception:  # noqa: BLE001 - the first query reports what is wrong with the store
+            return
 
     def generation(self) -> Generation:
         """The live generation; follows a switched `current` symlink.
 
         One stat per call (the directory `current` points to: a switch means another inode), since
-        pages ask for it many times per request; build.json is read only when that changes.
+        pages and the response cache ask for it on every request; build.json is read only when that
+        changes.
         """
         try:
             status = os.stat(self._path)
             identity: tuple[int, int] | None = (status.st_dev, status.st_ino)
         except OSError:
-            identity = None  # read_generation says what is missing
+            identity = None  # contract.read says what is missing
         current = self._generation
         if current is not None and identity is not None and identity == self._identity:
             return current
         with self._lock:
             if self._generation is None or identity is None or identity != self._identity:
-                self._generation = read_generation(self._path)
+                try:
+                    self._generation = contract.read(self._path)
+                except contract.GenerationProblem as problem:
+                    raise StoreUnavailable(str(problem)) from None
                 self._identity = identity
                 assert self._generation.path is not None
                 if self._pool is None:
@@ -96,35 +110,35 @@ class EmbeddedBackend:
                     self._pool.retarget(self._generation.path)
             return self._generation
 
-    def _current_pool(self) -> WorkerPool:
+    @property
+    def pool(self) -> WorkerPool:
         self.generation()
         assert self._pool is not None
         return self._pool
 
-    @property
-    def pool(self) -> WorkerPool:
-        return self._current_pool()
+    def run(self, job: QueryJob, client: Client | None = None) -> Answer:
+        path = self.generation().path
+        assert path is not None
+        if job.trusted:
+            store = self._open(path)
+            with kill_after(job.timeout + GRACE_SECONDS, end_this_process(job.query)):
+                self.in_process += 1
+                return unwrap(evaluate(store, job))
+        with admit(self.admission, client) as ticket:
+            return unwrap(self.pool.run(job, ticket))
 
-    def run(self, job: QueryJob) -> Answer:
-        generation = self.generation().path
-        assert generation is not None and self._pool is not None
-        if self.lane.admits(job, generation):
-            return _unwrap(self.lane.run(job, generation))
-        answer, seconds = self._pool.run_timed(job, job.timeout)
-        self.lane.observe(job, generation, seconds, answer)
-        return _unwrap(answer)
-
-    def select_rows(self, job: QueryJob) -> tuple[list[str], list] | None:
-        """A trusted SELECT's variables and solutions as pyoxigraph terms, run in this process; None
-        when the lane does not take it (the caller then uses `run`)."""
-        generation = self.generation().path
-        assert generation is not None
-        if not job.trusted or not self.lane.admits(job, generation):
-            return None
-        result = self.lane.solutions(job, generation)
-        if isinstance(result, Failure):
-            _unwrap(result)
-        return result  # type: ignore[return-value]
+    def _open(self, path: Path) -> Any:
+        current = self._store
+        if current is not None and current[0] == path:
+            return current[1]
+        with self._lock:
+            if self._store is None or self._store[0] != path:
+                try:
+                    self._store = (path, contract.open_store(path))
+                except (OSError, RuntimeError, ValueError) as error:
+                    raise StoreUnavailable(f"The web process could not open the store {path} ({error}); "
+                                           "rebuild it with `immunall build`.") from None
+            return self._store[1]
 
     def close(self) -> None:
         if self._pool is not None:
@@ -133,19 +147,22 @@ class EmbeddedBackend:
 
 def init_app(app: Flask) -> None:
     """Attach the backend the configuration asks for."""
-    endpoint = app.config["SPARQL_ENDPOINT"]
+    app.extensions[EXTENSION] = backend_for(app.config)
+
+
+def backend_for(config: Mapping[str, Any]) -> Backend:
+    """The backend `config` asks for (the app's, or the command line's `immunall query`)."""
+    admission = Admission(int(config["CLIENT_QUERIES"]), float(config["CLIENT_QUERY_SECONDS"]),
+                          float(config["CLIENT_BURST_SECONDS"]))
     backend: Backend
-    if endpoint:
-        backend = RemoteBackend(endpoint, app.config["SPARQL_ENDPOINT_GRAPHS"])
+    if config["SPARQL_ENDPOINT"]:
+        backend = RemoteBackend(config["SPARQL_ENDPOINT"], config["SPARQL_ENDPOINT_GRAPHS"],
+                                float(config["CACHE_MAX_AGE"]), admission)
     else:
-        backend = EmbeddedBackend(
-            Path(app.config["STORE_PATH"]),
-            int(app.config["QUERY_WORKERS"]),
-            prewarm=bool(app.config["PREWARM"]),
-            memory_mb=int(app.config["QUERY_MEMORY_MB"]),
-            inprocess_ms=float(app.config["INPROCESS_MS"]),
-        )
-    app.extensions[EXTENSION] = backend
+        backend = EmbeddedBackend(Path(config["STORE_PATH"]), int(config["QUERY_WORKERS"]),
+                                  prewarm=bool(config["PREWARM"]), memory_mb=int(config["QUERY_MEMORY_MB"]),
+                                  admission=admission)
+    return backend
 
 
 def get_backend() -> Backend:

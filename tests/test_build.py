@@ -7,6 +7,7 @@ import json
 import pyoxigraph as ox
 from rdflib import RDF, Dataset, Graph, URIRef
 
+from immunall.generation import MANIFEST
 from kg.ids import GRAPH, IA, mint
 from kg.load import DUMPS
 from kg.pipeline import Outcome
@@ -46,7 +47,7 @@ def test_every_dump_is_written_and_parses(settings: Settings, build: Outcome) ->
     formats = {"immunall.nq": "nquads", "immunall.trig": "trig", "immunall.ttl": "turtle",
                "immunall.jsonld": "json-ld", "ontology.owl": "xml", "ontology.ttl": "turtle"}
     other = {"mappings.sssom.tsv", "prefixes.json", "context.jsonld"}  # tests/test_mappings_*.py read them
-    assert set(formats) | other == set(DUMPS)
+    assert set(formats) | other | {MANIFEST} == set(DUMPS)
     for name in other:
         assert (settings.dist / name).is_file(), name
     for name, fmt in formats.items():

@@ -202,7 +202,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     (shapes / "zz-hanging.ttl").write_text(HANGING_SHAPE, encoding="utf-8")
     first = Build(facts_a, dist)
     assert first.finish() == 0, first.stderr
-    app = create_app({"STORE_PATH": dist / "current", "QUERY_TIMEOUT": 20, "QUERY_WORKERS": 2})
+    # the readers stand for many clients from one address: no per-client cap (server/admission.py)
+    app = create_app({"STORE_PATH": dist / "current", "QUERY_TIMEOUT": 20, "QUERY_WORKERS": 2, "CLIENT_QUERIES": 0})
     server = LiveServer(app)
     readers = Readers(server.endpoint)
     world = World(root, dist, facts_a, facts_b, shapes, server, readers, (0, False))

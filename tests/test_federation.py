@@ -162,6 +162,13 @@ def test_immunall_joins_its_links_with_labels_and_parents_from_the_other_endpoin
     }
 
 
+def test_the_query_page_runs_an_allowed_service_as_sparql_does(make_app, mondo: str) -> None:
+    client = make_app(SERVICE_ALLOW=[mondo]).test_client()
+    response = client.get("/query", query_string={"query": FORWARD.replace("ENDPOINT", mondo)})
+    assert response.status_code == 200, response.text
+    assert "precursor B-cell acute lymphoblastic leukemia" in response.text
+
+
 def test_the_other_endpoint_joins_its_terms_with_immunall_entities(make_app, start_server, mondo: str) -> None:
     live = start_server(make_app())
     query = PREFIXES + """
@@ -213,9 +220,10 @@ def test_a_service_off_the_allow_list_is_refused_and_sends_nothing(make_app, mon
     escaped = trap.url.replace("sparql", "\\u0073parql")
     for template in REFUSED:
         query = template.replace("TRAP_BASE", base).replace("TRAP_ESCAPED", escaped).replace("TRAP", trap.url)
-        response = client.get("/sparql", query_string={"query": query})
-        assert response.status_code == 400, (query, response.text)
-        assert "SERVICE" in response.text, response.text
+        for route in ("/sparql", "/query"):  # the query page reads and checks queries as /sparql does
+            response = client.get(route, query_string={"query": query})
+            assert response.status_code == 400, (route, query, response.text)
+            assert "SERVICE" in response.text, response.text
     time.sleep(0.3)
     assert trap.connections == 0
 

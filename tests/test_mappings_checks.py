@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
+from immunall.kinds import FOLDERS as KINDS
 from kg.build import Built, build_graphs
 from kg.corpus import Corpus
 from kg.facts import FactError, FactSet, load_facts
-from kg.kinds import FOLDERS as KINDS
 from kg.mapping_checks import check_all
 from kg.mappings import MappingSet, resolve
 from kg.reference import read_reference

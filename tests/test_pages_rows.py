@@ -1,5 +1,5 @@
-"""Page queries run in the web process come back as the same rows of Terms that the SPARQL JSON
-route gives (server/pages/data.py reads pyoxigraph terms directly instead of serializing and parsing)."""
+"""The two rules of the embedded store (server/store.py): the pages' own queries run in the web
+process, every other query in the query processes; both give the same rows."""
 
 from __future__ import annotations
 
@@ -30,18 +30,22 @@ def app(generation):
 
 
 @pytest.mark.parametrize("query", QUERIES)
-def test_terms_read_in_process_equal_the_json_route(app, query):
+def test_a_page_query_runs_in_the_web_process_and_a_user_query_in_a_query_process(app, query):
     with app.test_request_context("/"):
         backend = get_backend()
-        job = data._job(query, max_rows=100_000)
-        assert backend.select_rows(job) is not None, "a trusted page query runs in the web process"
-        fast = data.run_text(query)
-        slow = data.parse_solutions(backend.run(job).body)
-    assert fast == slow
-    assert fast
+        before, started = backend.in_process, len(backend.pool.pids)
+        page = data.parse_solutions(backend.run(data._job(query, max_rows=100_000)).body)
+        assert backend.in_process == before + 1
+        user = data.parse_solutions(backend.run(data._job(query, max_rows=100_000, trusted=False)).body)
+        assert backend.in_process == before + 1, "a query that is not the server's own never runs in the web process"
+        assert len(backend.pool.pids) >= max(1, started)
+    assert page == user
+    assert page
 
 
-def test_an_untrusted_query_is_not_read_in_process(app):
-    with app.test_request_context("/"):
-        job = data._job(QUERIES[0], trusted=False)
-        assert get_backend().select_rows(job) is None
+def test_an_entity_page_runs_its_queries_in_the_web_process(app):
+    with app.app_context():
+        backend = get_backend()
+        before = backend.in_process
+    assert app.test_client().get("/trial/NCT02435849", headers={"Accept": "text/html"}).status_code == 200
+    assert backend.in_process > before

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
+from immunall.kinds import FOLDERS as KINDS
 from kg.build import build_graphs
 from kg.corpus import Corpus
 from kg.facts import load_facts
-from kg.kinds import FOLDERS as KINDS
 from kg.reason import ReasonerError, run_hermit
 from kg.settings import Settings
 

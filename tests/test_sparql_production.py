@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import gzip
-import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 import requests
 
-from tests.net import free_port
-from tests.procs import descendants
+from tests.procs import descendants, production_server
 
 pytest_plugins = ["tests.server_fixtures"]
 
@@ -24,38 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def production(generation):
-    port = free_port()
-    env = dict(os.environ, IMMUNALL_STORE_PATH=str(generation), IMMUNALL_BIND=f"127.0.0.1:{port}")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "server.production"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}/sparql"
-    try:
-        _wait_until_up(process, url)
-        yield process, url
-    finally:  # never leave a server behind, even when start-up failed
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def _wait_until_up(process: subprocess.Popen[bytes], url: str) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            requests.get(url, params={"query": "ASK {}"}, timeout=5)
-            return
-        except (requests.ConnectionError, requests.Timeout):
-            if process.poll() is not None:
-                raise RuntimeError(process.stderr.read().decode()) from None
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
+    with production_server(generation) as running:
+        yield running
 
 
 def test_production_serves_queries(production, build_info):
@@ -77,14 +43,14 @@ def test_production_accepts_long_get_queries(production):
     assert response.status_code == 200
 
 
-def test_production_runs_two_workers_each_with_query_processes(production):
+def test_production_runs_one_worker_with_its_query_processes(production):
     process, _ = production
-    # 2 web workers, each with QUERY_WORKERS=2 prewarmed query processes; they start after the
-    # workers do, so on a loaded machine wait for them rather than sampling once
+    # 1 web worker with QUERY_WORKERS=3 prewarmed query processes; they start after the worker
+    # does, so on a loaded machine wait for them rather than sampling once
     deadline = time.monotonic() + 60
-    while len(descendants(process.pid)) < 6 and time.monotonic() < deadline:
+    while len(descendants(process.pid)) < 4 and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert len(descendants(process.pid)) >= 6
+    assert len(descendants(process.pid)) == 4
 
 
 def test_production_shutdown_leaves_no_query_process(production):

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pytest
 from flask import Flask, Response, request
 
-from server.config import GRAPH_BASE, GRAPH_NAMES
+from immunall.generation import GRAPH_BASE, GRAPH_NAMES
 from server.remote import GRAPH_ACCEPT, RESULTS_ACCEPT
 
 pytest_plugins = ["tests.server_fixtures"]

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.store_check import StoreProblem, check_generation
+from immunall.generation import GenerationProblem as StoreProblem
+from immunall.generation import check as check_generation
 from tests.net import free_port
 
 pytest_plugins = ["tests.server_fixtures"]

@@ -12,8 +12,6 @@ from __future__ import annotations
 import json
 import re
 import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -21,10 +19,12 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 import pyoxigraph as ox
+from cachetools import LRUCache
 from flask import current_app, g, has_request_context
 
 from server.evaluate import QueryJob
 from server.negotiation import JSON, TURTLE
+from server.query import job_for
 from server.results import Answer
 from server.store import get_backend
 
@@ -118,29 +118,28 @@ def iri(value: str) -> ox.NamedNode:
 
 
 class Cache:
-    """A bounded LRU of computed page data, keyed by data version."""
+    """A bounded LRU (cachetools) of computed page data, keyed by the generation key and the query."""
 
     def __init__(self, entries: int) -> None:
-        self._entries = max(1, entries)
         self._lock = threading.Lock()
-        self._data: OrderedDict[tuple[str, str], Any] = OrderedDict()
+        self._data: LRUCache[tuple[str, str], Any] = LRUCache(maxsize=max(1, entries))
 
     def get(self, version: str, key: str, compute: Callable[[], T]) -> T:
         with self._lock:
-            if (version, key) in self._data:
-                self._data.move_to_end((version, key))
-                return self._data[(version, key)]
+            found = self._data.get((version, key), _MISSING)
+        if found is not _MISSING:
+            return found
         value = compute()  # outside the lock: a slow query must not block other pages
         with self._lock:
             self._data[(version, key)] = value
-            self._data.move_to_end((version, key))
-            while len(self._data) > self._entries:
-                self._data.popitem(last=False)
         return value
 
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
+
+
+_MISSING = object()
 
 
 class Models:
@@ -205,13 +204,8 @@ def data_version() -> str:
 
 
 def _read_version() -> str:
-    """The build version, else the generation's path, else a time bucket (remote endpoint)."""
-    generation = get_backend().generation()
-    if generation.version:
-        return generation.version
-    if generation.path is not None:
-        return str(generation.path)
-    return f"remote-{int(time.time() // max(1, int(current_app.config['CACHE_MAX_AGE'])))}"
+    """The generation key (immunall/generation.py): the same one the response cache uses."""
+    return get_backend().generation().key
 
 
 def cached(key: str, compute: Callable[[], T]) -> T:
@@ -219,15 +213,17 @@ def cached(key: str, compute: Callable[[], T]) -> T:
     return current_app.extensions[CACHE].get(data_version(), key, compute)
 
 
-def _job(text: str, timeout: float | None = None, max_rows: int = PAGE_ROWS, trusted: bool = True) -> QueryJob:
-    return QueryJob(
-        query=text,
-        solutions_media_type=JSON.media_type,
-        graph_media_type=TURTLE.media_type,
-        max_rows=max_rows,
-        timeout=timeout or float(current_app.config["QUERY_TIMEOUT"]),
-        trusted=trusted,  # the pages' own queries: in the web process when the backend can (lane.py)
-    )
+def _job(text: str, timeout: float | None = None, max_rows: int = PAGE_ROWS, trusted: bool = True,
+         media_type: str = JSON.media_type, graph_media_type: str = TURTLE.media_type) -> QueryJob:
+    """The pages' queries, read and checked like any other (server/query.py); `trusted` ones run in
+    the web process, the others (whole-graph reads) in the query processes."""
+    return job_for(text, current_app.config, (media_type, graph_media_type), max_rows=max_rows,
+                   timeout=timeout, trusted=trusted)
+
+
+def run(job: QueryJob) -> Answer:
+    """The one entry through which the pages run a query."""
+    return get_backend().run(job)
 
 
 def _term(raw: dict[str, str], known: dict[tuple, Term]) -> Term:
@@ -256,47 +252,13 @@ def parse_solutions(body: bytes) -> list[Row]:
 
 def run_raw(text: str, media_type: str, timeout_key: str = "STATS_TIMEOUT") -> bytes:
     """The serialized answer of a whole-graph SELECT (`media_type`: CSV parses fastest)."""
-    job = QueryJob(query=text, solutions_media_type=media_type, graph_media_type=TURTLE.media_type,
-                   max_rows=COUNT_ROWS, timeout=float(current_app.config[timeout_key]))
-    return get_backend().run(job).body
+    job = _job(text, float(current_app.config[timeout_key]), COUNT_ROWS, trusted=False, media_type=media_type)
+    return run(job).body
 
 
 def run_text(text: str) -> list[Row]:
-    """Run SELECT text (not cached); in the web process as terms when the backend can (no JSON)."""
-    backend, job = get_backend(), _job(text)
-    select_rows = getattr(backend, "select_rows", None)
-    found = select_rows(job) if select_rows is not None else None
-    if found is None:
-        return parse_solutions(backend.run(job).body)
-    variables, solutions = found
-    known: dict[object, Term] = {}
-    rows = []
-    for solution in solutions:
-        row = {}
-        for name, value in zip(variables, solution, strict=True):
-            if value is not None:
-                term = known.get(value)
-                if term is None:
-                    term = known[value] = _from_engine(value)
-                row[name] = term
-        rows.append(row)
-    return rows
-
-
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-def _from_engine(value: object) -> Term:
-    """A Term equal to the one SPARQL JSON results would give for this pyoxigraph term."""
-    if isinstance(value, ox.NamedNode):
-        return Term(value.value, "uri", None, None)
-    if isinstance(value, ox.BlankNode):
-        return Term(value.value, "bnode", None, None)
-    assert isinstance(value, ox.Literal)
-    if value.language:
-        return Term(value.value, "literal", None, value.language)
-    datatype = value.datatype.value
-    return Term(value.value, "literal", None if datatype == XSD_STRING else datatype, None)
+    """Run SELECT text (not cached)."""
+    return parse_solutions(run(_job(text)).body)
 
 
 def select(name: str, **params: Param) -> list[Row]:
@@ -311,14 +273,14 @@ def select_counts(name: str, **params: Param) -> list[Row]:
     timeout = float(current_app.config["STATS_TIMEOUT"])
     # Whole-graph reads can take seconds on a big graph: in a query process, where the limit can stop them.
     job = _job(text, timeout, COUNT_ROWS, trusted=False)
-    return cached(f"select:{text}", lambda: parse_solutions(get_backend().run(job).body))
+    return cached(f"select:{text}", lambda: parse_solutions(run(job).body))
 
 
 def ask(name: str, **params: Param) -> bool:
     text = bind(load_query(name), params)
 
     def compute() -> bool:
-        return bool(json.loads(get_backend().run(_job(text)).body)["boolean"])
+        return bool(json.loads(run(_job(text)).body)["boolean"])
 
     return cached(f"ask:{text}", compute)
 
@@ -326,12 +288,5 @@ def ask(name: str, **params: Param) -> bool:
 def construct(name: str, media_type: str, **params: Param) -> Answer:
     """A CONSTRUCT answer serialized as `media_type` (an RDF media type pyoxigraph writes)."""
     text = bind(load_query(name), params)
-    job = QueryJob(
-        query=text,
-        solutions_media_type=JSON.media_type,
-        graph_media_type=media_type,
-        max_rows=int(current_app.config["MAX_RESULT_ROWS"]),
-        timeout=float(current_app.config["QUERY_TIMEOUT"]),
-        trusted=True,
-    )
-    return cached(f"construct:{media_type}:{text}", lambda: get_backend().run(job))
+    job = _job(text, max_rows=int(current_app.config["MAX_RESULT_ROWS"]), graph_media_type=media_type)
+    return cached(f"construct:{media_type}:{text}", lambda: run(job))

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from flask import Blueprint, Response, abort, render_template, send_file
 
+from immunall import generation as contract
 from server.http import cacheable, conditional, etag_for
 from server.negotiation import HTML
 from server.pages import data, figures, model
@@ -34,21 +35,9 @@ COUNTS = (
     (IA + "Disagreement", "recorded disagreements"),
 )
 
-# The dumps a build writes into its generation folder, with their media types. Only these names
-# are served: a request can never name another file.
-DUMPS = {
-    "immunall.nq": ("application/n-quads", "N-Quads: the four named graphs"),
-    "immunall.trig": ("application/trig", "TriG: the same dataset"),
-    "immunall.ttl": ("text/turtle", "Turtle: the union of the graphs"),
-    "immunall.jsonld": ("application/ld+json", "JSON-LD: the dataset with its named graphs"),
-    "ontology.owl": ("application/rdf+xml", "the ontology alone as RDF/XML (Protégé and other OWL tools)"),
-    "ontology.ttl": ("text/turtle", "the ontology alone as Turtle"),
-    "build.json": ("application/json", "version, build time and triple counts"),
-    "mappings.sssom.tsv": ("text/tab-separated-values",
-                           "SSSOM: every link to another vocabulary, with justification and confidence"),
-    "prefixes.json": ("application/json", "the prefix map (bioregistry) as a curies extended prefix map"),
-    "context.jsonld": ("application/ld+json", "the same prefixes as a JSON-LD 1.1 context"),
-}
+# The dumps a build writes into its generation folder, with their media types (the store-generation
+# contract). Only these names are served: a request can never name another file.
+DUMPS = contract.DUMPS
 
 
 @dataclass

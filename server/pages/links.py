@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from flask import current_app, request
 
-# The path segment of each kind of instance (kg.ids.KINDS values) plus the vocabulary and graphs.
-from kg.ids import KINDS
+# The path segment of each kind of instance (immunall.kinds.SEGMENTS) plus the vocabulary and graphs.
+from immunall.kinds import SEGMENTS as KINDS
 
 INSTANCE_KINDS = frozenset(KINDS.values())
 

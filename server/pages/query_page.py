@@ -18,13 +18,13 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from server import pages
+from server.admission import client_of
 from server.errors import EndpointError
-from server.evaluate import QueryJob
 from server.examples import Example, load_all
 from server.negotiation import JSON, NTRIPLES
 from server.pages import data, model
 from server.pages.present import Ref, Text, ref, value
-from server.sparql_text import sketch
+from server.query import job_for
 from server.store import get_backend
 
 bp = Blueprint("query_page", __name__)
@@ -64,22 +64,15 @@ def examples() -> list[Example]:
     return data.cached(f"examples:{folder}", lambda: load_all(folder) if folder.is_dir() else [])
 
 
-def _job(text: str, graph_type: str) -> QueryJob:
-    return QueryJob(query=text, solutions_media_type=JSON.media_type, graph_media_type=graph_type,
-                    max_rows=min(SHOWN_ROWS, int(current_app.config["MAX_RESULT_ROWS"])),
-                    timeout=float(current_app.config["QUERY_TIMEOUT"]), base_iri=url_for("sparql.endpoint",
-                                                                                          _external=True))
-
-
 def run(text: str) -> Results:
-    """Run a query through the backend; failures become a message, never an exception page."""
-    shape = sketch(text)
-    if shape.is_update:
-        return Results(error="This is a read-only service: SPARQL Update is not accepted.", status=403)
-    if shape.uses_service:
-        return Results(error="SERVICE (federated query) is not available here.", status=400)
+    """Run a query as /sparql would (the same reader and checks, server/query.py, the same per-client
+    admission); failures become a message, never an exception page."""
+    config = current_app.config
     try:
-        answer = get_backend().run(_job(text, NTRIPLES.media_type))
+        job = job_for(text, config, (JSON.media_type, NTRIPLES.media_type),
+                      base_iri=url_for("sparql.endpoint", _external=True),
+                      max_rows=min(SHOWN_ROWS, int(config["MAX_RESULT_ROWS"])))
+        answer = get_backend().run(job, client_of(request.environ, config["TRUSTED_PROXIES"]))
     except EndpointError as error:
         return Results(error=str(error), status=error.status)
     out = Results(truncated=answer.truncated, total=answer.count or 0)
