@@ -150,7 +150,9 @@ def test_cheap_queries_of_other_clients_stay_prompt_while_runaways_run(make_app,
     one is answered, promptly, the whole time."""
     import requests
 
-    app = make_app(QUERY_TIMEOUT=1.5, QUERY_WORKERS=2)
+    # Each thread is its own client, as a proxy the server trusts says (X-Forwarded-For): the per-client
+    # limits then see four clients, as they would see four people.
+    app = make_app(QUERY_TIMEOUT=1.5, QUERY_WORKERS=2, TRUSTED_PROXIES=("127.0.0.1",))
     app.extensions[EXTENSION].pool.warm()
     live = start_server(app)
     runaways = [RUNAWAY,
@@ -163,12 +165,14 @@ def test_cheap_queries_of_other_clients_stay_prompt_while_runaways_run(make_app,
 
     def runaway_client() -> None:
         with requests.Session() as session:
+            session.headers["X-Forwarded-For"] = "192.0.2.100"
             for query in runaways:
                 hostile.append(session.get(live.endpoint, params={"query": query}, timeout=30).status_code)
         stop.set()
 
-    def cheap_client() -> None:
+    def cheap_client(address: str) -> None:
         with requests.Session() as session:
+            session.headers["X-Forwarded-For"] = address
             while not stop.is_set():
                 started = time.monotonic()
                 response = session.get(live.endpoint, params={"query": CHEAP}, timeout=30,
@@ -176,7 +180,7 @@ def test_cheap_queries_of_other_clients_stay_prompt_while_runaways_run(make_app,
                 cheap.append((response.status_code, time.monotonic() - started))
                 time.sleep(0.01)
 
-    threads = [threading.Thread(target=cheap_client) for _ in range(3)]
+    threads = [threading.Thread(target=cheap_client, args=(f"192.0.2.{n}",)) for n in range(1, 4)]
     threads.append(threading.Thread(target=runaway_client))
     for thread in threads:
         thread.start()
