@@ -37,7 +37,7 @@ COUNTS = (
 # The dumps a build writes into its generation folder, with their media types. Only these names
 # are served: a request can never name another file.
 DUMPS = {
-    "immunall.nq": ("application/n-quads", "N-Quads: the four named graphs"),
+    "immunall.nq": ("application/n-quads", "N-Quads: the dataset, one named graph per layer"),
     "immunall.trig": ("application/trig", "TriG: the same dataset"),
     "immunall.ttl": ("text/turtle", "Turtle: the union of the graphs"),
     "immunall.jsonld": ("application/ld+json", "JSON-LD: the dataset with its named graphs"),
