@@ -177,6 +177,15 @@ QUERYING: tuple[Setting, ...] = (
         "answered without running anything; 0 turns it off. Not used with an external endpoint.",
     ),
     Setting(
+        "GRAPH_CONTENT_TRIPLES",
+        "IMMUNALL_GRAPH_CONTENT_TRIPLES",
+        lambda: 10_000,
+        int,
+        "A named graph of at most this many statements is served whole at its IRI "
+        "(/graph/<name> as Turtle, JSON-LD, N-Triples or RDF/XML), with its description; a larger "
+        "one gives its description and links to the dumps and /sparql (MAX_RESULT_ROWS also caps it).",
+    ),
+    Setting(
         "PAGE_CACHE_ENTRIES",
         "IMMUNALL_PAGE_CACHE_ENTRIES",
         lambda: 1024,

@@ -122,9 +122,8 @@ def test_a_row_decision_without_a_reason_fails(link: Link, crosswalk: Path) -> N
 
 def test_a_gene_id_on_an_antigen_fails(link: Link, crosswalk: Path) -> None:
     file = crosswalk / "crosswalk.yaml"
-    line = edit(file, '- {label: CD19, kind: gene, pending: "no CD19 gene record;',
-                '- {label: CD19, kind: gene, entity: molecules/CD19, note: "no CD19 gene record;')
-    edit(file, "entity: molecules/CD19, note:", "entity: molecules/CD19, reason:")
+    line = edit(file, "- {label: CD19, kind: gene, entity: molecules/CD19-gene}",
+                "- {label: CD19, kind: gene, entity: molecules/CD19}")
     fails(link, file, line, "label", r"hgnc:1633 is a gene id .* CD19 is a record of kind antigen")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import DCTERMS, OWL, SKOS, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import DCTERMS, OWL, RDF, SKOS, Dataset, Graph, Literal, Namespace, URIRef
 
 from kg import prefixes
 from kg.ids import GRAPH, mint
@@ -182,3 +182,47 @@ def test_immunall_mappings_lists_what_is_left_out(capsys: pytest.CaptureFixture[
     assert "skipped uniprot:P01848 of TRAC" in out
     # every trial registration of the reference table belongs to a curated study and is linked
     assert '"trials_not_in_graph": 0' in out
+
+
+GENE_PREFIXES = ("hgnc", "NCBIGene", "ensembl")
+
+
+def test_every_antigen_with_gene_rows_is_encoded_by_a_gene_that_carries_them(
+        dataset: Dataset, mappings: Graph, rows: list[Row]) -> None:
+    """Found by method: an antigen linked to a table label's protein rows is encoded by a gene
+    record linked to that label's HGNC, NCBI Gene and Ensembl rows; gene ids stay off the antigen
+    and protein ids off the gene (kg/mapping_checks.py)."""
+    ia = Namespace("https://w3id.org/immunall/ontology/")
+    asserted = dataset.graph(GRAPH["asserted"])
+    genes_of_label = {}
+    for row in rows:
+        if row.kind == "gene" and row.prefix in GENE_PREFIXES:
+            genes_of_label.setdefault(row.label, set()).add(iri(row.curie))
+    checked = set()
+    for antigen in asserted.subjects(RDF.type, ia.Antigen):
+        linked = set(links(mappings, antigen))
+        labels = {row.label for row in rows if row.kind == "protein" and row.curie in linked}
+        for label in labels & set(genes_of_label):
+            genes = set(asserted.objects(antigen, ia.encodedBy))
+            assert len(genes) == 1, f"{antigen} ({label}) is encoded by {genes}"
+            gene = genes.pop()
+            assert (gene, RDF.type, ia.Gene) in dataset.graph(GRAPH["inferred"]) + asserted
+            gene_links = {iri(curie) for curie in links(mappings, gene)}
+            assert genes_of_label[label] <= gene_links, f"{gene} lacks {genes_of_label[label] - gene_links}"
+            assert not {iri(curie) for curie in linked} & genes_of_label[label]
+            assert not {curie for curie in links(mappings, gene)} & linked
+            checked.add(str(antigen).rsplit("/", 1)[-1])
+    assert {"CD19", "CD22", "CD38"} <= checked
+
+
+def test_gene_records_cite_the_antigen_passage_and_say_where_the_ids_come_from(dataset: Dataset) -> None:
+    ia = Namespace("https://w3id.org/immunall/ontology/")
+    prov = Namespace("http://www.w3.org/ns/prov#")
+    everything = dataset.graph(GRAPH["asserted"]) + dataset.graph(GRAPH["provenance"])
+    for antigen in ("CD19", "CD22", "CD38"):
+        gene = mint("gene", f"{antigen}-gene")
+        assert (mint("antigen", antigen), ia.encodedBy, gene) in everything
+        assert set(everything.objects(gene, prov.wasDerivedFrom)) == set(
+            everything.objects(mint("antigen", antigen), prov.wasDerivedFrom))
+        note = str(everything.value(gene, ia.curatorNote))
+        assert note.startswith("Outside the reviews:") and "external_ids.tsv" in note

@@ -195,12 +195,18 @@ def model_ready(key: str) -> bool:
 def data_version() -> str:
     """What identifies the data being served, read once per request: a page looks up thousands of
     labels, and each reading of the generation resolves the `current` symlink (syscalls)."""
+    return per_request("immunall_data_version", _read_version)
+
+
+def per_request(name: str, compute: Callable[[], T]) -> T:
+    """`compute()` once per request (kept on `g`); every time outside a request."""
     if not has_request_context():
-        return _read_version()
-    version = g.get("immunall_data_version")
-    if version is None:
-        version = g.immunall_data_version = _read_version()
-    return version
+        return compute()
+    found = g.get(name)
+    if found is None:
+        found = compute()
+        setattr(g, name, found)
+    return found
 
 
 def _read_version() -> str:

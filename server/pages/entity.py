@@ -3,18 +3,24 @@
 One URL per IRI, several representations: HTML for browsers; Turtle, JSON-LD, N-Triples and
 RDF/XML by Accept, by a suffix (.ttl .jsonld .nt .rdf, also .html) or by `?format=`. Every answer
 names the other forms in a `Link: <...>; rel="alternate"` header. The RDF is a bounded
-description of the IRI (queries/pages/describe.rq); the ontology IRI gives the whole ontology.
+description of the IRI (queries/pages/describe.rq); the ontology IRI gives the whole ontology; a
+named graph IRI its VoID description and, when small, its statements (graphs.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, Response, abort, render_template, request
 
 from server import render
+from server.config import GRAPH_NAMES
 from server.http import TRUNCATED, cacheable, conditional, etag_for
 from server.negotiation import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format
-from server.pages import charts, data, links, model, search
+from server.pages import charts, data, graphs, links, model, search
+from server.pages.present import ref
 from server.pages.views import entity_view
+from server.results import Answer
 from server.store import get_backend
 
 bp = Blueprint("entity", __name__)
@@ -23,7 +29,6 @@ OFFERS: tuple[Format, ...] = (HTML, TURTLE, JSONLD, NTRIPLES, RDFXML)
 SUFFIXES: dict[str, Format] = {".ttl": TURTLE, ".jsonld": JSONLD, ".nt": NTRIPLES, ".rdf": RDFXML,
                                ".html": HTML}
 SUFFIX_OF = {fmt.media_type: suffix for suffix, fmt in SUFFIXES.items() if fmt is not HTML}
-GRAPH_NAMES = ("ontology", "asserted", "inferred", "provenance")
 
 
 class Missing(Exception):
@@ -66,9 +71,9 @@ def _exists(iri: str) -> bool:
     return bool(data.select("entity-out", this=this)) or data.ask("exists", this=this)
 
 
-def _answer(path: str, iri: str, chosen: Format, html, rdf_query: str, **params) -> Response:
+def _answer(path: str, iri: str, chosen: Format, html: Callable[[], str], rdf: Callable[[Format], Answer]) -> Response:
     generation = get_backend().generation()
-    etag = etag_for(generation, "page", iri, chosen.media_type, request.script_root)
+    etag = etag_for(generation, "page", iri, chosen.media_type, request.url_root)
     not_modified = conditional(generation, etag)
     if not_modified is not None:
         not_modified.headers["Link"] = alternates(path, chosen)
@@ -76,7 +81,7 @@ def _answer(path: str, iri: str, chosen: Format, html, rdf_query: str, **params)
     if chosen is HTML:
         response = Response(html(), content_type=HTML.content_type)
     else:
-        answer = data.construct(rdf_query, chosen.media_type, **params)
+        answer = rdf(chosen)
         response = Response(answer.body, content_type=chosen.content_type)
         if answer.truncated:  # MAX_RESULT_ROWS cut the description; say so as /sparql does
             response.headers[TRUNCATED] = "true"
@@ -106,7 +111,7 @@ def resource(path: str, ident_words: str) -> Response:
             raise Missing(iri, ident_words)
         return render_template("entity.html", view=view, path=path, graph=charts.neighbourhood(view))
 
-    return _answer(path, iri, chosen, html, "describe", this=data.iri(iri))
+    return _answer(path, iri, chosen, html, lambda fmt: data.construct("describe", fmt.media_type, this=data.iri(iri)))
 
 
 @bp.route("/<kind>/<ident>", methods=["GET", "HEAD"])
@@ -138,28 +143,29 @@ def ontology(ext: str | None = None) -> Response:
 
         return render_template("ontology.html", **data.cached("ontology-browser", lambda: home.ontology_browser(iri)))
 
-    return _answer("/ontology", iri, chosen, html, "graph-document", graph=graph)
+    return _answer("/ontology", iri, chosen, html,
+                   lambda fmt: data.construct("graph-document", fmt.media_type, graph=graph))
 
 
 @bp.route("/graph/<name>", methods=["GET", "HEAD"])
 def named_graph(name: str) -> Response:
-    """A named graph of the store: what it holds and how to query it."""
+    """A named graph of the store: its description (VoID, SD) and, when small, its statements."""
     bare, suffix_format = split_suffix(name)
     if bare not in GRAPH_NAMES:
         raise Missing(links.iri_for(f"/graph/{name}"), bare)
-    if suffix_format is not None and suffix_format is not HTML:
-        abort(404)  # a graph's statements are available from /downloads and /sparql
-    iri = links.iri_for(f"/graph/{bare}")
-    rows = data.select("graph-size", graph=data.iri(iri))
-    size = int(rows[0]["triples"].value) if rows else 0
-    generation = get_backend().generation()
-    etag = etag_for(generation, "graph", iri)
-    not_modified = conditional(generation, etag)
-    if not_modified is not None:
-        return not_modified
-    query = data.bind(data.load_query("link-graph"), {"graph": data.iri(iri)})
-    body = render_template("graph.html", iri=iri, name=bare, size=size, query=query)
-    return cacheable(Response(body, content_type=HTML.content_type), generation, etag)
+    path, iri = f"/graph/{bare}", links.iri_for(f"/graph/{bare}")
+    chosen = _choose(suffix_format)
+    graph = data.cached(f"graph:{iri}", lambda: graphs.info(bare, iri))
+
+    def html() -> str:
+        query = data.bind(data.load_query("link-graph"), {"graph": data.iri(iri)})
+        classes = [(ref(cls), members) for cls, members in graph.classes]
+        return render_template("graph.html", graph=graph, classes=classes, query=query, path=path,
+                               suffixes=SUFFIX_OF)
+
+    return _answer(path, iri, chosen, html,
+                   lambda fmt: data.cached(f"graph-rdf:{fmt.media_type}:{request.url_root}:{iri}",
+                                           lambda: graphs.rdf(graph, fmt)))
 
 
 def not_found_page(iri: str | None, words: str) -> Response:

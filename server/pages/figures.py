@@ -125,36 +125,51 @@ def _citation(publication_iri: str | None, num: str | None) -> Citation:
     return Citation(num, ref(publication_iri), pub.short, pub.citation)
 
 
-def evidence(nodes: Iterable[str], rows: list[Row] | None = None) -> dict[str, tuple[list[Evidence], list[Citation]]]:
+Proof = tuple[list[Row], list[Row]]
+
+
+def evidence_rows(nodes: Iterable[str]) -> Proof:
+    """Rows of evidence.rq (node -> passage, node -> primary source) for `nodes`, and of
+    passages.rq for the passages among them (each passage once, however many nodes cite it)."""
+    links = select_nodes("evidence", "nodes", nodes)
+    details = select_nodes("passages", "passages", {row["passage"].value for row in links if "passage" in row})
+    return links, details
+
+
+def evidence(nodes: Iterable[str], proof: Proof | None = None) -> dict[str, tuple[list[Evidence], list[Citation]]]:
     """Per node: its passages with their cited references, and primary sources not among those
-    (from `rows` of evidence.rq when the caller has read them and fetched their labels)."""
-    passages: dict[str, dict[str, Evidence]] = defaultdict(dict)
-    primaries: dict[str, set[str]] = defaultdict(set)
-    if rows is None:
-        rows = select_nodes("evidence", "nodes", nodes)
-        model.prefetch(t.value for row in rows for t in row.values() if t.is_iri)
-    for row in rows:
-        node = row["node"].value
-        if "primary" in row:
-            primaries[node].add(row["primary"].value)
-            continue
+    (from `proof`, evidence_rows(nodes), when the caller has read them and fetched their labels)."""
+    if proof is None:
+        proof = evidence_rows(nodes)
+        model.prefetch(t.value for row in proof[0] + proof[1] for t in row.values() if t.is_iri)
+    links, details = proof
+    described: dict[str, Evidence] = {}
+    for row in details:
         passage = row["passage"].value
-        found = passages[node].get(passage)
+        found = described.get(passage)
         if found is None:
             review = row["document"].value
-            found = Evidence(ref(passage), ref(review), model.publication(review).short,
-                             row["section"].value, int(row["start"].value), int(row["end"].value))
-            passages[node][passage] = found
+            found = described[passage] = Evidence(
+                ref(passage), ref(review), model.publication(review).short, row["section"].value,
+                int(row["start"].value), int(row["end"].value))
         if "reference" in row:
             cited = row["cited"].value if "cited" in row else None
             num = row["number"].value if "number" in row else None
             if all(c.number != num or (c.publication and c.publication.iri) != cited for c in found.citations):
                 found.citations.append(_citation(cited, num))
+    for item in described.values():
+        item.citations.sort(key=lambda c: int(c.number) if c.number and c.number.isdigit() else 0)
+    passages: dict[str, dict[str, Evidence]] = defaultdict(dict)
+    primaries: dict[str, set[str]] = defaultdict(set)
+    for row in links:
+        node = row["node"].value
+        if "primary" in row:
+            primaries[node].add(row["primary"].value)
+        elif row["passage"].value in described:
+            passages[node][row["passage"].value] = described[row["passage"].value]
     out: dict[str, tuple[list[Evidence], list[Citation]]] = {}
     for node in set(passages) | set(primaries):
         items = sorted(passages[node].values(), key=lambda e: (e.review_short, e.start))
-        for item in items:
-            item.citations.sort(key=lambda c: int(c.number) if c.number and c.number.isdigit() else 0)
         covered = {c.publication.iri for e in items for c in e.citations if c.publication}
         extra = [_citation(p, None) for p in sorted(primaries[node] - covered)]
         out[node] = (items, extra)
@@ -293,12 +308,12 @@ def _row(node: str, props: dict[str, list[Term]], fields: dict[str, str], requir
     return row
 
 
-def figure_rows(nodes: list[str], found: list[Row] | None = None) -> tuple[list[Row], list[Row]]:
-    """Rows of the outcome results and of the adverse-event observations among `nodes` (from
-    `found`, their statements, when the caller has read them)."""
+def figure_rows(nodes: list[str], found: list[Row]) -> tuple[list[Row], list[Row]]:
+    """Rows of the outcome results and of the adverse-event observations among `nodes`, from
+    `found`, their statements."""
     statements: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
     wanted = set(nodes)
-    for row in select_nodes("statements", "nodes", nodes) if found is None else found:
+    for row in found:
         if row["s"].value in wanted:
             statements[row["s"].value][row["p"].value].append(row["o"])
     results, observations = [], []
@@ -313,21 +328,30 @@ def figure_rows(nodes: list[str], found: list[Row] | None = None) -> tuple[list[
     return results, observations
 
 
+LINKS = {model.PROV + "wasDerivedFrom": "passage", model.PROV + "hadPrimarySource": "primary"}
+
+
 def load(nodes: Iterable[str], limit: int | None = MAX_FIGURES * 4,
          statements: list[Row] | None = None) -> tuple[list[Figure], list[Figure]]:
-    """The outcome results and adverse-event observations among `nodes`, with evidence; the
-    labels of the figures and of their evidence are fetched together (one round trip)."""
+    """The outcome results and adverse-event observations among `nodes`, with evidence. Their
+    statements (given, or read here) also give their labels and classes and the passages they
+    derive from; the labels of everything else they and their evidence name are fetched together."""
     nodes = sorted(set(nodes))[:limit]
+    if statements is None:
+        statements = select_nodes("statements", "nodes", nodes)
+    model.learn(statements)
     result_rows, observation_rows = figure_rows(nodes, statements)
-    figure_nodes = sorted({row["node"].value for row in result_rows + observation_rows})
-    proof = select_nodes("evidence", "nodes", figure_nodes)
+    figure_nodes = {row["node"].value for row in result_rows + observation_rows}
+    links = [{"node": row["s"], LINKS[row["p"].value]: row["o"]} for row in statements
+             if row["s"].value in figure_nodes and row["p"].value in LINKS and row["o"].is_iri]
+    details = select_nodes("passages", "passages", {row["passage"].value for row in links if "passage" in row})
     model.prefetch([*(t.value for row in result_rows + observation_rows for t in row.values() if t.is_iri),
-                    *(t.value for row in proof for t in row.values() if t.is_iri)])
+                    *(t.value for row in links + details for t in row.values() if t.is_iri)])
     results = [_figure(row, "result") for row in result_rows]
     observations = [_figure(row, "observation") for row in observation_rows]
     results = list({f.node.iri: f for f in results}.values())
     observations = list({f.node.iri: f for f in observations}.values())
-    found = evidence(figure_nodes, proof)
+    found = evidence(figure_nodes, (links, details))
     for fig in results + observations:
         fig.evidence, fig.primary = found.get(fig.node.iri, ([], []))
     results.sort(key=_sort_key)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from server.pages import data
+from server.pages.data import Row, Term
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -131,10 +132,19 @@ _SOURCE_RANK = {"rdfs": 0, "skos": 1}
 class Known:
     labels: dict[str, str | None] = field(default_factory=dict)
     types: dict[str, frozenset[str]] = field(default_factory=dict)
+    # The links made of these labels (present.ref), per (script root, public base): a page makes
+    # hundreds of links, mostly to the same few dozen IRIs, and other pages link to them too.
+    refs: dict[tuple[str, str], dict[str, object]] = field(default_factory=dict)
 
 
 def _known() -> Known:
-    return data.model("model:known", Known)
+    """This data version's known labels, looked up once per request (pages ask thousands of times)."""
+    return data.per_request("immunall_known", lambda: data.model("model:known", Known))
+
+
+def known_refs(script_root: str, base: str) -> dict[str, object]:
+    """The memo of links for pages served under `script_root` with IRIs under `base`."""
+    return _known().refs.setdefault((script_root, base), {})
 
 
 def _fetchable(iri: str) -> bool:
@@ -148,6 +158,7 @@ def prefetch(iris: Iterable[str]) -> None:
     if len(known.labels) + len(missing) > KNOWN_LIMIT:
         known.labels.clear()
         known.types.clear()
+        known.refs.clear()
     for start in range(0, len(missing), BATCH):
         chunk = []
         for value in missing[start:start + BATCH]:
@@ -158,22 +169,45 @@ def prefetch(iris: Iterable[str]) -> None:
                 known.types[value] = frozenset()
         if not chunk:
             continue
-        best: dict[str, tuple[tuple[int, int], str]] = {}
-        classes: dict[str, set[str]] = defaultdict(set)
-        for row in data.run_text(data.bind(data.load_query("labels-types"), {"nodes": chunk})):
-            subject = row["s"].value
-            if "type" in row:
-                classes[subject].add(row["type"].value)
-                continue
-            text = row["label"]
-            lang = (text.lang or "").lower()
-            rank = (_SOURCE_RANK.get(row["source"].value, 2), 0 if lang in ("en", "") else 1)
-            if subject not in best or rank < best[subject][0]:
-                best[subject] = (rank, text.value)
-        for node in chunk:
-            key = node.value
-            known.labels[key] = best[key][1] if key in best else None
-            known.types[key] = frozenset(classes.get(key, ()))
+        rows = data.run_text(data.bind(data.load_query("labels-types"), {"nodes": chunk}))
+        _remember(known, [node.value for node in chunk],
+                  ((row["s"].value, row["source"].value, row["label"]) if "label" in row else
+                   (row["s"].value, "type", row["type"]) for row in rows))
+
+
+_SOURCE_OF = {RDFS + "label": "rdfs", SKOS + "prefLabel": "skos"}
+
+
+def learn(statements: Iterable[Row]) -> None:
+    """Labels and classes of subjects whose every statement `statements` holds (?s ?p ?o rows of
+    statements.rq or figure-statements.rq): what labels-types.rq would say, without asking it."""
+    known = _known()
+    subjects = sorted({row["s"].value for row in statements} - known.labels.keys())
+    wanted = set(subjects)
+    if subjects:
+        _remember(known, subjects, (
+            (row["s"].value, _SOURCE_OF.get(p, "type"), row["o"])
+            for row in statements
+            if row["s"].value in wanted and ((p := row["p"].value) in _SOURCE_OF and row["o"].is_literal
+                                             or p == RDF + "type" and row["o"].is_iri)))
+
+
+def _remember(known: Known, subjects: list[str], facts: Iterable[tuple[str, str, Term]]) -> None:
+    """Record the best label (rdfs before skos, English or untagged first) and the classes of each
+    of `subjects` from (subject, "rdfs" | "skos" | "type", term) facts."""
+    best: dict[str, tuple[tuple[int, int], str]] = {}
+    classes: dict[str, set[str]] = defaultdict(set)
+    for subject, source, term in facts:
+        if source == "type":
+            classes[subject].add(term.value)
+            continue
+        lang = (term.lang or "").lower()
+        rank = (_SOURCE_RANK.get(source, 2), 0 if lang in ("en", "") else 1)
+        if subject not in best or rank < best[subject][0]:
+            best[subject] = (rank, term.value)
+    for key in subjects:
+        known.labels[key] = best[key][1] if key in best else None
+        known.types[key] = frozenset(classes.get(key, ()))
 
 
 def _own_label(iri: str) -> str | None:

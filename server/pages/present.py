@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from server.pages import links, model
+from flask import has_request_context, request
+
+from server.pages import data, links, model
 from server.pages.data import Term
 
 
@@ -41,7 +43,20 @@ natural = model.natural
 
 
 def ref(iri: str) -> Ref:
-    return Ref(iri, model.label(iri), links.href(iri), links.is_local(iri), model.curie(iri))
+    """The link to `iri`, made once per data version (and script root, public base)."""
+    memo = data.per_request("immunall_refs", _memo)
+    found = memo.get(iri) if memo is not None else None
+    if found is None:
+        found = Ref(iri, model.label(iri), links.href(iri), links.is_local(iri), model.curie(iri))
+        if memo is not None:
+            memo[iri] = found
+    return found  # type: ignore[return-value]
+
+
+def _memo() -> dict[str, object] | None:
+    if not has_request_context():
+        return None
+    return model.known_refs(request.script_root, links.public_base())
 
 
 def number(value: Decimal | str | int | float | None) -> str:
