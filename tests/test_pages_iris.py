@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from server.config import GRAPH_BASE, GRAPH_NAMES
+from immunall.generation import GRAPH_BASE, GRAPH_NAMES
 from tests.html_helpers import BROWSER
 from tests.server_fixtures import LiveServer
 

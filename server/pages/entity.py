@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, render_template, request
 
+from immunall.generation import GRAPH_NAMES
 from server import render
-from server.config import GRAPH_NAMES
 from server.http import TRUNCATED, cacheable, conditional, etag_for
 from server.negotiation import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Format
 from server.pages import charts, data, graphs, links, model, search

@@ -62,7 +62,7 @@ class GraphInfo:
 def info(name: str, iri: str) -> GraphInfo:
     """The description of graph `name` for the data being served."""
     generation = get_backend().generation()
-    counts = render.stats(generation).graphs.get(iri, {})
+    counts = render.stats().graphs.get(iri, {})
     classes = [(row["class"].value, int(row["members"].value))
                for row in data.select_counts("graph-classes", graph=data.iri(iri))]
     dumps = []
