@@ -22,7 +22,7 @@ from werkzeug.exceptions import NotFound
 from server.errors import EndpointError
 from server.http import error_response
 from server.negotiation import HTML, Format, best_match
-from server.pages import charts, data, entity, home, links, model, names, present, query_page, search
+from server.pages import assets, charts, data, entity, home, links, model, names, present, query_page, search
 
 PLAIN = Format("text/plain", ("text",))
 
@@ -111,6 +111,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(entity.Missing, _missing)
     app.register_error_handler(NotFound, _not_found)
     app.after_request(_security)
+    assets.init_app(app)
     app.jinja_env.globals.update(nav=NAV, local_path=links.local_path)
     app.jinja_env.filters["number"] = present.number
     app.jinja_env.filters["filesize"] = _filesize
