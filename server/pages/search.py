@@ -1,23 +1,31 @@
-"""/search: find an entity by any name people use for it.
+"""/search: find an entity by any name people use for it, even misspelt.
 
 Labels, synonyms (brand and code names, acronyms, abbreviations, alternative labels), registry
-ids (ia:nctId and the other ia:registryId sub-properties) and DOIs, read once per data version
-into a sorted index (names.py) that answers a query by bisection. Ranking: exact name first (case, spaces and
-hyphens ignored), then names starting with the query, then a word starting with it, then the
-query anywhere, then all its words anywhere; within each, the kinds people look for (trials,
-agents, antigens, adverse events) before figures and passages. Each hit says which name matched.
-HTML for people, JSON (`/search.json`, `?format=json` or Accept) for the autocomplete and clients.
+ids (ia:nctId and the other ia:registryId sub-properties), DOIs, the authors and titles of
+publications (which also find the studies they report) and, for each figure, its study, measure
+and timepoint, read once per data version into a sorted index (names.py) that answers a query
+by bisection. Ranking: exact name first (case, spaces and hyphens ignored), then names starting
+with the query, then a word starting with it, then the query anywhere, then all its words
+anywhere, then names with a close spelling of each word (rapidfuzz); within each, the kinds
+people look for (trials, agents, antigens, adverse events) before figures and passages.
+Each hit is named for people (a figure by its study, measure, value, timepoint and review; a
+passage by its review, section and characters; a record labelled with an internal id by what
+it is about), says what kind of thing it is and which name matched; hits that would read
+the same (kind and name) are shown once. HTML for people, JSON (`/search.json`, `?format=json`
+or Accept) for the autocomplete and clients.
 """
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
 from server import render
 from server.negotiation import HTML, Format
-from server.pages import data, model, names
+from server.pages import data, figures, model, names
 from server.pages.present import Ref, ref
 
 bp = Blueprint("search", __name__)
@@ -28,30 +36,50 @@ MAX_QUERY = 200
 DEFAULT_LIMIT = 50
 IA = model.IA
 
-MATCHES = ("exact", "prefix", "word", "substring", "words")
+MATCHES = ("exact", "prefix", "word", "substring", "words", "close spelling")
+FIGURES = frozenset({IA + "OutcomeResult", IA + "AdverseEventObservation"})
+UNCLEAR = frozenset({IA + "Passage", IA + "BibliographicReference"})  # labelled with their document's id
+NOTE_CHARS = 60
+INTERNAL_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")  # "eliana-phase", "a25-assoc-crs-bm-burden"
 normalise, index = names.normalise, names.index
 
 
 @dataclass
 class Hit:
     ref: Ref
+    name: str  # what the hit is called for people (never an internal id)
     matched: str
-    via: Ref
+    why: str  # the name property that matched, or how the name relates ("authors of a report")
+    why_iri: str | None
+    through: Ref | None  # the related record the matched name belongs to
     match: str
     kind: str
     score: tuple
 
-    def as_json(self) -> dict[str, str]:
-        return {
+    @property
+    def note(self) -> str:
+        """Why this hit, for people: `code name “CTL019”`, `authors of a report (Maude et al. 2018) “Maude,
+        S.L.; …”`; empty when what matched is the name shown, or the label (an id) it stands for."""
+        if self.matched in (self.name, self.ref.label):
+            return ""  # the name shown, or the label a readable name replaced
+        text = self.matched if len(self.matched) <= NOTE_CHARS else self.matched[:NOTE_CHARS].rsplit(" ", 1)[0] + " …"
+        return f"{self.why}{f' ({self.through.label})' if self.through else ''} “{text}”"
+
+    def as_json(self) -> dict[str, object]:
+        out: dict[str, object] = {
             "iri": self.ref.iri,
             "url": self.ref.href,
-            "label": self.ref.label,
+            "label": self.name,
             "type": self.kind,
             "matched": self.matched,
-            "matchedProperty": self.via.label,
-            "matchedPropertyIri": self.via.iri,
+            "matchedProperty": self.why,
+            "matchedPropertyIri": self.why_iri,
             "match": self.match,
+            "note": self.note,
         }
+        if self.through is not None:
+            out["through"] = {"label": self.through.label, "url": self.through.href}
+        return out
 
 
 def _kind(iri: str) -> str:
@@ -76,15 +104,70 @@ def find(query: str, limit: int = DEFAULT_LIMIT) -> list[Hit]:
 def _find(query: str, limit: int) -> list[Hit]:
     found = index()
     best = found.find(query, limit)
-    model.prefetch([*(iri for iri, _ in best), *(found.property_of(c.entry) for _, c in best)])
+    model.prefetch([*(iri for iri, _ in best), *(found.property_of(c.entry) for _, c in best),
+                    *(found.via_of(c.entry) for _, c in best if found.via_of(c.entry))])
+    readable = _names([iri for iri, _ in best])
     hits: list[Hit] = []
     for iri, candidate in best:
         level = candidate.key[0]
-        prop = found.property_of(candidate.entry)
-        hits.append(Hit(ref(iri), found.text(candidate.entry), ref(prop), MATCHES[level], _kind(iri),
+        prop, via = found.property_of(candidate.entry), found.via_of(candidate.entry)
+        is_property = prop.startswith(("http://", "https://"))
+        hits.append(Hit(ref(iri), readable.get(iri) or model.label(iri), found.text(candidate.entry),
+                        model.label(prop) if is_property else prop, prop if is_property else None,
+                        ref(via) if via else None, MATCHES[level], _kind(iri),
                         (*candidate.key, model.label(iri).casefold())))
     hits.sort(key=lambda hit: hit.score)
-    return hits[:limit]
+    shown: set[tuple[str, str]] = set()
+    unique = []
+    for hit in hits:
+        if (hit.kind, hit.name) not in shown:
+            shown.add((hit.kind, hit.name))
+            unique.append(hit)
+    return unique[:limit]
+
+
+def internal_id(iri: str) -> bool:
+    """Whether the label of `iri` is only its id, the last part of its IRI ("eliana-phase")."""
+    text = model.label(iri)
+    return bool(INTERNAL_ID.fullmatch(text)) and iri.rsplit("/", 1)[-1] == text
+
+
+def _names(iris: list[str]) -> dict[str, str]:
+    """Readable names for the hits whose label does not say what they are: figures (study,
+    measure, value, timepoint, review), passages (review, section, characters) and records
+    labelled with an internal id (what they are about), references (review, number, publication)."""
+    out: dict[str, str] = {}
+    shown = [iri for iri in iris if FIGURES & model.types_of(iri)]
+    if shown:
+        results, observations = figures.load(shown)
+        for fig in results + observations:
+            out[fig.node.iri] = f"{fig.title} ({fig.review_names})" if fig.review_names else fig.title
+    unclear = [iri for iri in iris if iri not in out and (UNCLEAR & model.types_of(iri) or internal_id(iri))]
+    if not unclear:
+        return out
+    fields: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for row in figures.select_nodes("search-describe", "nodes", unclear):
+        fields[row["node"].value][row["p"].value].append(row["o"].value)
+    model.prefetch(o for found in fields.values() for p, values in found.items() if p != IA + "section"
+                   for o in values if o.startswith("http"))
+    for iri, found in fields.items():
+        document, start, end = (found.get(IA + "inDocument"), found.get(model.OA + "start"),
+                                found.get(model.OA + "end"))
+        if document and start and end:
+            section = f"{found[IA + 'section'][0]}, " if found.get(IA + "section") else ""
+            out[iri] = f"{model.publication(document[0]).short}, {section}characters {start[0]}–{end[0]}"
+            continue
+        citing, number = found.get(IA + "citingDocument"), found.get(IA + "referenceNumber")
+        if citing and number:
+            cited = [model.publication(c).short for c in found.get(IA + "citedPublication", [])]
+            out[iri] = f"{model.publication(citing[0]).short}, reference {number[0]}" + \
+                (f": {', '.join(cited)}" if cited else "")
+            continue
+        about = found.get(IA + "aspect") or [model.label(o) for o in found.get(IA + "riskFactor", [])] or \
+            [model.label(o) for o in found.get(IA + "concerns", [])]
+        if about:
+            out[iri] = "; ".join(sorted(about))
+    return out
 
 
 def _limit() -> int:

@@ -66,7 +66,7 @@
         li.appendChild(name);
         var kind = document.createElement("span");
         kind.className = "kind";
-        var why = hit.matched !== hit.label ? " · " + hit.matchedProperty + " “" + hit.matched + "”" : "";
+        var why = hit.note ? " · " + hit.note : "";
         kind.textContent = (hit.type ? " — " + hit.type : "") + why;
         li.appendChild(kind);
         li.addEventListener("mousedown", function (event) {
