@@ -112,7 +112,8 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(NotFound, _not_found)
     app.after_request(_security)
     assets.init_app(app)
-    app.jinja_env.globals.update(nav=NAV, local_path=links.local_path)
+    app.jinja_env.globals.update(nav=NAV, local_path=links.local_path, publication=present.publication,
+                                 passage_text=present.passage_text)
     app.jinja_env.filters["number"] = present.number
     app.jinja_env.filters["filesize"] = _filesize
     app.jinja_env.trim_blocks = True
