@@ -6,6 +6,7 @@ Blueprints, one module per family of routes:
   search.py      /search, /search.json
   query_page.py  /query
   charts.py      /charts, /charts/response-rates, /charts/adverse-events, /charts/neighbourhood.svg
+  assets.py      /static, gzipped
 Shared parts: data.py (named queries through the backend, cached per data version), model.py (labels,
 types, class and property hierarchy, publications), present.py (links with labels, numbers),
 figures.py (n-ary figures with evidence and disagreements), views.py (what an entity page shows).

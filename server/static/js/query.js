@@ -22,7 +22,7 @@
       editorHeight: "auto",
       lineWrapping: true,
       viewportMargin: Infinity,
-      autocompleters: ["variables", "prefixes"],
+      autocompleters: ["variables"], /* the others ask remote services */
       requestConfig: { endpoint: form.getAttribute("data-endpoint"), method: "POST" }
     });
   } catch (error) {
