@@ -71,10 +71,12 @@ def describe(violations: list[dict[str, Any]]) -> str:
     return json.dumps(violations, indent=1)
 
 
-# Elements wider than the viewport: the page's own width and the widest offenders (not inside a
-# box that scrolls on its own, like a table wrapper or the editor).
+# The page's own width against the viewport's and, when it is wider, the elements that stick out
+# (not those inside a box that scrolls on its own, like a table wrapper or a chart).
 OVERFLOW = """() => {
   const width = document.documentElement.clientWidth;
+  const page = document.documentElement.scrollWidth;
+  if (page <= width) return {viewport: width, page: page, wide: []};  // the offenders only when it matters
   const scrolls = el => { for (let p = el.parentElement; p; p = p.parentElement) {
       const s = getComputedStyle(p).overflowX; if (s === 'auto' || s === 'scroll' || s === 'hidden') return true; }
     return false; };
@@ -87,7 +89,7 @@ OVERFLOW = """() => {
         ' ' + Math.round(box.right));
     }
   }
-  return {viewport: width, page: document.documentElement.scrollWidth, wide: wide.slice(0, 8)};
+  return {viewport: width, page: page, wide: wide.slice(0, 8)};
 }"""
 
 
@@ -101,7 +103,7 @@ SMALLEST_CHART_TEXT = """() => {
   for (const t of document.querySelectorAll('svg text')) {
     const box = t.getBoundingClientRect();
     if (box.height === 0) continue;
-    const svg = t.ownerSVGElement; const m = t.getScreenCTM();
+    const m = t.getScreenCTM();
     const size = parseFloat(getComputedStyle(t).fontSize) * (m ? Math.hypot(m.a, m.b) : 1);
     if (least === null || size < least) least = size;
   }
