@@ -97,6 +97,9 @@ def test_autocomplete_from_the_keyboard(tabs: dict[str, Any], width: str) -> Non
     tab.wait_for_url(re.compile(r"/search\?q=blinatumumab"))
     first = tab.locator("ol.hits li").first
     assert "blinatumomab" in first.inner_text() and "close spelling" in first.inner_text()
+    first.locator("a").first.focus()
+    tab.keyboard.press("Enter")  # the misspelt search lands on the agent
+    tab.wait_for_url(re.compile(r"/agent/blinatumomab$"))
 
 
 def test_a_figure_s_passage_and_references_are_one_key_press_away(tabs: dict[str, Any]) -> None:
