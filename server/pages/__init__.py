@@ -3,7 +3,7 @@
 Blueprints, one module per family of routes:
   home.py        /, /classes, /downloads, /downloads/<name>
   entity.py      /<kind>/<id>, /ontology, /ontology/<Term>, /graph/<name> (HTML and RDF twins)
-  search.py      /search, /search.json
+  search.py      /search, /search.json (index: names.py; readable names of hits: readable.py)
   query_page.py  /query
   charts.py      /charts, /charts/response-rates, /charts/adverse-events, /charts/neighbourhood.svg
   assets.py      /static, gzipped
