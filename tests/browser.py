@@ -41,6 +41,8 @@ PAGE_KINDS = (
     ("ontology", "/ontology"),
     ("class", "/ontology/CARTCellProduct"),
     ("downloads", "/downloads"),
+    ("all classes", "/classes"),
+    ("SPARQL endpoint", "/sparql"),
 )
 
 
