@@ -2,8 +2,9 @@
 
 A clinician's path: home, search "CTL019", land on tisagenlecleucel, follow its trial to ELIANA and
 find the 3-year overall survival figure with its evidence; then a gallery query and the YASGUI
-editor against this app's /sparql. Screenshots of each page go to $IMMUNALL_ARTIFACTS (default:
-pytest's temporary folder / "screenshots"). Skipped, saying why, when /usr/bin/chromium is absent.
+editor, whose one run button renders the results with labels. Screenshots of each page go to
+$IMMUNALL_ARTIFACTS (default: pytest's temporary folder / "screenshots"). Skipped, saying why,
+when /usr/bin/chromium is absent.
 """
 
 from __future__ import annotations
@@ -15,16 +16,14 @@ from pathlib import Path
 
 import pytest
 
+from tests import browser as chromium
 from tests.server_fixtures import LiveServer
 
 pytest_plugins = ["tests.page_fixtures"]
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
 pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="Debian's chromium is not installed (/usr/bin/chromium); scripts/test installs it"
+    not chromium.CHROMIUM.exists(),
+    reason="Debian's chromium is not installed (/usr/bin/chromium); scripts/test installs it",
 )
 
 
@@ -37,12 +36,7 @@ def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright  # in the test extra: missing is an error, not a skip
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield instance
-        instance.close()
+    yield from chromium.launch()
 
 
 @pytest.fixture()
@@ -110,16 +104,20 @@ def test_search_without_javascript(browser, pages_live: LiveServer) -> None:  # 
 
 def test_a_gallery_question_and_the_editor(page, artifacts: Path) -> None:  # type: ignore[no-untyped-def]
     page.goto("/query")
-    page.locator(".CodeMirror").wait_for()  # YASGUI replaced the text area
+    page.locator(".CodeMirror").wait_for()  # YASGUI's editor replaced the text area
     page.locator("a[href^='/query?example=03-eliana-outcomes']").click()
     page.wait_for_url(re.compile(r"example=03-eliana-outcomes"))
     table = page.locator("#results-table")
     assert "overall survival" in table.inner_text()
     assert table.locator("tbody tr").count() >= 10
     assert "NCT02435849" in page.locator(".CodeMirror").inner_text()  # the question is in the editor
-    page.locator(".yasqe_queryButton").click()  # YASGUI's own run, against this app's /sparql
-    page.locator(".yasr table tbody tr").first.wait_for()
-    assert "overall survival" in page.locator(".yasr").inner_text()
+    page.locator(".CodeMirror textarea").focus()  # edit it: keep the first five rows
+    page.keyboard.press("Control+End")
+    page.keyboard.type("\nLIMIT 5")
+    page.get_by_role("button", name="Run query").click()  # the one way to run: labels, local links
+    page.wait_for_url(re.compile(r"/query\?query="))
+    assert page.locator("#results-table tbody tr").count() == 5
+    assert "LIMIT 5" in page.locator(".CodeMirror").inner_text()
     page.screenshot(path=str(artifacts / "query.png"), full_page=True)
     assert page.problems == []  # type: ignore[attr-defined]
 

@@ -3,6 +3,8 @@ exact matches first, and each hit says which name matched."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask.testing import FlaskClient
 
@@ -79,3 +81,44 @@ def test_what_people_type_is_escaped(pages: FlaskClient) -> None:
         assert "<script>alert(1)</script>" not in markup and "<img src=x" not in markup
     missing = pages.get("/trial/%3Cscript%3Ealert(1)%3C%2Fscript%3E", headers=BROWSER)
     assert missing.status_code == 404 and "<script>alert(1)" not in missing.text
+
+
+def test_a_misspelt_name_still_finds_its_entity(pages: FlaskClient) -> None:
+    for typed, url in (("blinatumumab", "/agent/blinatumomab"), ("kymria", "/agent/tisagenlecleucel"),
+                       ("tisagenlecleucell", "/agent/tisagenlecleucel")):
+        first = hits(pages, typed)[0]
+        assert first["url"] == url, (typed, first)
+    assert hits(pages, "blinatumumab")[0]["match"] == "close spelling"
+    assert hits(pages, "CD20")[0]["url"] == "/antigen/CD20"  # a short id is never taken for another
+
+
+def test_an_author_finds_the_publications_and_the_studies_they_report(pages: FlaskClient) -> None:
+    results = hits(pages, "Maude")
+    urls = [r["url"] for r in results]
+    assert "/publication/maude2018" in urls and "/publication/maude2014" in urls
+    eliana = next(r for r in results if r["url"] == "/trial/NCT02435849")
+    assert eliana["matchedProperty"] == "authors of a report"
+    assert eliana["through"]["url"].startswith("/publication/")
+    title = hits(pages, "Three-Year Update of Tisagenlecleucel")
+    assert {"/publication/laetsch2023", "/trial/NCT02435849"} <= {r["url"] for r in title}
+
+
+def test_a_figure_is_found_by_study_measure_and_timepoint(pages: FlaskClient) -> None:
+    first = hits(pages, "3-year overall survival ELIANA")[0]
+    assert first["url"] == "/result/eliana-a25-os-3y"
+    assert first["type"] == "outcome result"
+    assert first["label"] == "ELIANA: overall survival 63%, 3 years (Arkarattanakul et al. 2025)"
+    assert hits(pages, "ELIANA CRS")[0]["url"].startswith("/ae-observation/eliana-")
+
+
+@pytest.mark.parametrize("query", ["ELIANA", "CRS", "glasser", "disagreement", "risk"])
+def test_suggestions_say_what_each_hit_is_once_and_never_by_internal_id(pages: FlaskClient, query: str) -> None:
+    results = hits(pages, query, limit="40")
+    assert results
+    seen = set()
+    for r in results:
+        assert r["type"] and r["label"], r
+        assert (r["type"], r["label"]) not in seen, r
+        seen.add((r["type"], r["label"]))
+        assert r["label"] != r["iri"].rsplit("/", 1)[-1] or not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)+", r["label"]), r
+        assert not re.search(r"(glasser2023|arkarattanakul2025)", r["label"] + r["note"]), r

@@ -3,9 +3,10 @@
 Blueprints, one module per family of routes:
   home.py        /, /classes, /downloads, /downloads/<name>
   entity.py      /<kind>/<id>, /ontology, /ontology/<Term>, /graph/<name> (HTML and RDF twins)
-  search.py      /search, /search.json
+  search.py      /search, /search.json (index: names.py; readable names of hits: readable.py)
   query_page.py  /query
   charts.py      /charts, /charts/response-rates, /charts/adverse-events, /charts/neighbourhood.svg
+  assets.py      /static, gzipped
 Shared parts: data.py (named queries through the backend, cached per data version), model.py (labels,
 types, class and property hierarchy, publications), present.py (links with labels, numbers),
 figures.py (n-ary figures with evidence and disagreements), views.py (what an entity page shows).
@@ -22,11 +23,12 @@ from werkzeug.exceptions import NotFound
 from server.errors import EndpointError
 from server.http import error_response
 from server.negotiation import HTML, Format, best_match
-from server.pages import charts, data, entity, home, links, model, names, present, query_page, search
+from server.pages import assets, charts, data, entity, home, links, model, names, present, query_page, search
 
 PLAIN = Format("text/plain", ("text",))
 
-# Scripts and styles come only from this app (the vendored YASGUI included); no inline script.
+# Scripts and styles come only from this app (the vendored YASGUI editor included); no inline script
+# or style element, on every page.
 CSP = "; ".join([
     "default-src 'self'",
     "script-src 'self'",
@@ -39,10 +41,6 @@ CSP = "; ".join([
     "form-action 'self'",
     "frame-ancestors 'none'",
 ])
-
-# YASGUI's result table injects a <style> element, so the query page alone also allows inline
-# styles (never inline scripts).
-CSP_QUERY_PAGE = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 
 NAV = (
     ("home.index", "Home"),
@@ -111,7 +109,9 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(entity.Missing, _missing)
     app.register_error_handler(NotFound, _not_found)
     app.after_request(_security)
-    app.jinja_env.globals.update(nav=NAV, local_path=links.local_path)
+    assets.init_app(app)
+    app.jinja_env.globals.update(nav=NAV, local_path=links.local_path, publication=present.publication,
+                                 passage_text=present.passage_text)
     app.jinja_env.filters["number"] = present.number
     app.jinja_env.filters["filesize"] = _filesize
     app.jinja_env.trim_blocks = True

@@ -1,12 +1,15 @@
 """The search index: every name of every entity, built once per data version, looked up by bisection.
 
 A search used to compare the query with every name of the graph (a regex per name): 0.5-3 s a
-request on a 1M-triple graph. Here the names are read once (queries/pages/names.rq, and the kind
-of every named entity from ranked-types.rq), as CSV, which parses an order of magnitude faster
-than SPARQL JSON, and kept in sorted arrays: an exact or prefix match is a bisection, a match at
-the start of a later word a bisection in the sorted words, and only a query that these leave with
-fewer hits than asked for scans the joined names (at C speed, `str.find`). Memory is a few
-strings and integer arrays per name, no object per name.
+request on a 1M-triple graph. Here the names are read once (queries/pages/names.rq; the names a
+study takes from the publications that report it and a figure from its study, measure and
+timepoint, search-related.rq; the kind of every named entity, ranked-types.rq), as CSV, which
+parses an order of magnitude faster than SPARQL JSON, and kept in sorted arrays: an exact or
+prefix match is a bisection, a match at the start of a later word a bisection in the sorted
+words, and only a query that these leave with fewer hits than asked for scans the joined names
+(at C speed, `str.find`), and last compares its words with every distinct word of the index
+(rapidfuzz, in C), so that a misspelling still finds the name. Memory is a few strings and
+integer arrays per name, no object per name.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from flask import current_app
+from rapidfuzz import fuzz, process
 
 from server.pages import data, model
 
@@ -44,6 +48,9 @@ PROPERTY_RANK = {
     model.SKOS + "prefLabel": 1, IA + "abbreviation": 2, model.SKOS + "altLabel": 2,
 }
 OTHER_PROPERTY = 3
+FUZZY_SCORE = 80  # rapidfuzz ratio (0-100) a word must reach to stand for a misspelt query word
+FUZZY_MIN = 4     # shorter query words must be spelt right: "CD19" is not a misspelling of "CD20"
+FUZZY_WORDS = 12  # close words taken per query word
 
 _WORD = re.compile(r"\w+")
 
@@ -95,30 +102,41 @@ class Candidate:
     entry: int
 
 
-class NameIndex:
-    """Names sorted by their normal form; entry `i` is the i-th name in that order."""
+Row = tuple[str, str, str, str]  # (entity, property IRI or how it relates, name, related record or "")
 
-    def __init__(self, rows: list[tuple[str, str, str]], ranks: dict[str, int]) -> None:
-        rows = sorted({(normalise(text), text, s, p) for s, p, text in rows})
+
+class NameIndex:
+    """Names sorted by their normal form; entry `i` is the i-th name in that order. An entry's
+    property is the name property, or, for a name taken from a related record (`via`), how."""
+
+    def __init__(self, rows: list[Row], ranks: dict[str, int]) -> None:
+        rows = sorted({(normalise(text), text, s, p, via) for s, p, text, via in rows})
         subjects: dict[str, int] = {}
         properties: dict[str, int] = {}
+        vias: dict[str, int] = {"": 0}
         self.iris: list[str] = []
         self.properties: list[str] = []
+        self.vias: list[str] = [""]
         self.norms: list[str] = []
         self.texts: list[str] = []
         self.subject = array("i")
         self.property = array("h")
-        for norm, text, s, p in rows:
+        self.via = array("i")
+        for norm, text, s, p, via in rows:
             if s not in subjects:
                 subjects[s] = len(self.iris)
                 self.iris.append(s)
             if p not in properties:
                 properties[p] = len(self.properties)
                 self.properties.append(p)
+            if via not in vias:
+                vias[via] = len(self.vias)
+                self.vias.append(via)
             self.norms.append(norm)
             self.texts.append(norm if text == norm else text)
             self.subject.append(subjects[s])
             self.property.append(properties[p])
+            self.via.append(vias[via])
         self.ranks = bytes(min(ranks.get(iri, UNRANKED), 255) for iri in self.iris)
         self.property_ranks = [PROPERTY_RANK.get(p, OTHER_PROPERTY) for p in self.properties]
         self.flats, self.flat_entries = _sorted_keys([compact(norm) for norm in self.norms],
@@ -129,6 +147,7 @@ class NameIndex:
                 words.append(word)
                 owners.append(entry)
         self.words, self.word_entries = _sorted_keys(words, owners)
+        self.vocabulary = sorted({m.group(0) for norm in self.norms for m in _WORD.finditer(norm)})
         self.joined, self.starts = _joined(self.norms)
         self.joined_flats, self.flat_starts = _joined(self.flats)
 
@@ -184,6 +203,45 @@ class NameIndex:
         yield 2, word()
         yield 3, substring()
         yield 4, all_words()
+        yield 5, self._fuzzy(query)
+
+    def _close(self, word: str) -> set[str]:
+        """The words of the index that `word` may be a misspelling of (itself included)."""
+        if len(word) < FUZZY_MIN:
+            index = bisect_left(self.vocabulary, word)
+            return {word} if index < len(self.vocabulary) and self.vocabulary[index] == word else set()
+        found = process.extract(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE,
+                                limit=FUZZY_WORDS)
+        return {match for match, _, _ in found}
+
+    def _with_word(self, word: str) -> Iterator[int]:
+        """Entries that have `word` as a whole word (at the start of the name or later)."""
+        for entry in self._prefixed(self.norms, word):
+            following = self.norms[entry][len(word):len(word) + 1]
+            if not following or not (following.isalnum() or following == "_"):
+                yield entry
+        for i in self._prefixed(self.words, word):
+            if self.words[i] == word:
+                yield self.word_entries[i]
+
+    def _fuzzy(self, query: str) -> Iterator[int]:
+        """Entries with a close word for every word of the query, most similar words first."""
+        words = _WORD.findall(query)
+        if not words:
+            return
+        close = [self._close(word) for word in words]
+        if not all(close):
+            return
+        rarest = min(close, key=len)
+        seen: set[int] = set()
+        for word in sorted(rarest):
+            for entry in self._with_word(word):
+                if entry in seen:
+                    continue
+                seen.add(entry)
+                own = set(_WORD.findall(self.norms[entry]))
+                if all(own & options for options in close):
+                    yield entry
 
     def _find(self, joined: str, starts: array, needle: str, entry_of) -> Iterator[int]:
         """Entries whose text contains `needle` (one line of `joined` each), at most SCAN_LIMIT."""
@@ -237,6 +295,10 @@ class NameIndex:
     def property_of(self, entry: int) -> str:
         return self.properties[self.property[entry]]
 
+    def via_of(self, entry: int) -> str:
+        """The related record the name comes from ("" for the entity's own name)."""
+        return self.vias[self.via[entry]]
+
 
 # ---- building ---------------------------------------------------------------------------------------
 
@@ -263,10 +325,17 @@ def build() -> NameIndex:
         with app.app_context():
             return list(_csv_rows("ranked-types", classes=classes))
 
-    with ThreadPoolExecutor(1) as other:
+    def related() -> list[Row]:
+        with app.app_context():
+            return [(row[0], row[3], row[1], row[2]) for row in _csv_rows("search-related") if len(row) == 4]
+
+    with ThreadPoolExecutor(2) as other:
         typed = other.submit(kinds)
-        names = [(row[0], row[1], row[2]) for row in _csv_rows("names", properties=properties) if len(row) == 3]
+        taken = other.submit(related)
+        names: list[Row] = [(row[0], row[1], row[2], "") for row in _csv_rows("names", properties=properties)
+                            if len(row) == 3]
         rows = typed.result()
+        names += taken.result()
     ranks: dict[str, int] = {}
     for row in rows:
         if len(row) == 2 and row[1] in ranks_of_class:

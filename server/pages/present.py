@@ -96,3 +96,23 @@ def value(term: Term, predicate: str | None = None) -> Ref | Text:
     if term.kind == "bnode":
         return Text("(an anonymous node: an OWL axiom or list)")
     return literal(term, predicate)
+
+
+# ---- evidence at hand: citation lines and passage text, for the templates ------------------------
+
+PASSAGE_CHARS = 300  # the excerpt shown beside a figure; the passage page shows more
+
+
+def publication(iri: str) -> model.Publication | None:
+    """The bibliographic record of `iri` (authors, title, journal, year, DOI), if it is a publication."""
+    return model.publications().get(iri)
+
+
+def passage_text(review: str, start: int, end: int) -> str | None:
+    """A short excerpt of the passage where the review's licence allows it (CC BY), else None."""
+    from server.pages.views import excerpt  # views imports this module
+
+    text = excerpt(model.publication(review), start, end)
+    if text is None or len(text) <= PASSAGE_CHARS:
+        return text
+    return text[:PASSAGE_CHARS].rsplit(" ", 1)[0] + " …"

@@ -17,7 +17,6 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
-from server import pages
 from server.admission import client_of
 from server.errors import EndpointError
 from server.examples import Example, load_all
@@ -122,5 +121,4 @@ def query() -> Response:
                            endpoint=url_for("sparql.endpoint", _external=True))
     response = Response(body, status=results.status if results else 200, content_type="text/html; charset=utf-8")
     response.headers["Cache-Control"] = "no-cache" if request.method == "POST" else "public, max-age=60"
-    response.headers["Content-Security-Policy"] = pages.CSP_QUERY_PAGE
     return response

@@ -1,50 +1,58 @@
-/* The query page with JavaScript: the vendored YASGUI (SPARQL highlighting, its own result views)
-   replaces the plain text area and queries this app's /sparql. The form keeps working: on
-   submit the editor's text goes back into the text area, and the server renders the results
-   with labels at a shareable address. */
+/* The query page with JavaScript: the vendored Yasqe (YASGUI's SPARQL editor: highlighting,
+   prefixes, variable completion) replaces the plain text area. There is one way to run a query:
+   the form's button (or Ctrl/Cmd+Enter in the editor) sends the editor's text to this page, which
+   renders the results with labels and local links at an address that can be shared. Tab and
+   Shift+Tab leave the editor (no keyboard trap); the editor is labelled like the text area. */
 (function () {
   "use strict";
   var form = document.getElementById("query-form");
   var textarea = document.getElementById("query-text");
   var root = document.getElementById("yasgui-root");
-  if (!form || !textarea || !root || !window.Yasgui) { return; }
-  var endpoint = form.getAttribute("data-endpoint");
-  var yasgui;
+  if (!form || !textarea || !root || !window.Yasgui || !window.Yasgui.Yasqe) { return; }
+  var Yasqe = window.Yasgui.Yasqe;
+  var yasqe;
   root.hidden = false; /* CodeMirror measures its box when created: show it first */
   try {
-    window.Yasgui.Yasqe.defaults.autocompleters = ["variables"];
-    yasgui = new window.Yasgui(root, {
-      requestConfig: { endpoint: endpoint, method: "POST" },
-      copyEndpointOnNewTab: true,
-      endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
+    yasqe = new Yasqe(root, {
+      value: textarea.value,
       persistenceId: null,
-      populateFromUrl: false,
-      autofocus: false,
-      yasqe: { value: textarea.value, persistenceId: null },
-      yasr: { persistenceId: null }
+      showQueryButton: false,
+      createShareableLink: null,
+      resizeable: false,
+      editorHeight: "auto",
+      lineWrapping: true,
+      viewportMargin: Infinity,
+      autocompleters: ["variables"], /* the others ask remote services */
+      requestConfig: { endpoint: form.getAttribute("data-endpoint"), method: "POST" }
     });
   } catch (error) {
     root.hidden = true;
     return; /* the plain form stays */
   }
-  var tab = yasgui.getTab();
-  if (tab && tab.getYasqe) {
-    tab.getYasqe().setValue(textarea.value);
-    tab.getYasqe().refresh();
+
+  function submit() {
+    textarea.value = yasqe.getValue();
+    if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
   }
+
+  yasqe.query = function () { submit(); return Promise.resolve(); }; /* no second way to run */
+  var keys = {};
+  var own = yasqe.getOption("extraKeys") || {};
+  Object.keys(own).forEach(function (key) { keys[key] = own[key]; });
+  keys["Ctrl-Enter"] = submit;
+  keys["Cmd-Enter"] = submit;
+  keys.Tab = false;          /* let focus move on: CodeMirror would indent */
+  keys["Shift-Tab"] = false;
+  yasqe.setOption("extraKeys", keys);
+
+  var input = yasqe.getInputField();
+  input.setAttribute("aria-label", "SPARQL query");
+  input.setAttribute("aria-describedby", "editor-keys");
+  var help = document.getElementById("editor-keys");
+  if (help) { help.hidden = false; }
+
   textarea.hidden = true;
   document.querySelector("label[for=query-text]").hidden = true;
-  var button = form.querySelector("button[type=submit]");
-  if (button) { button.textContent = "Show results with labels"; }
-  var note = document.getElementById("run-note");
-  if (note) {
-    note.textContent = "The ▶ button above shows the endpoint's raw answer; this one renders it with labels at an address you can share.";
-  }
   document.documentElement.classList.add("js-enhanced");
-  form.addEventListener("submit", function () {
-    var current = yasgui.getTab();
-    if (current && current.getYasqe) {
-      textarea.value = current.getYasqe().getValue();
-    }
-  });
+  form.addEventListener("submit", function () { textarea.value = yasqe.getValue(); });
 }());

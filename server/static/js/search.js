@@ -1,6 +1,7 @@
 /* Autocomplete for every search box with a data-suggest attribute (progressive enhancement:
    without this script the form still submits to /search). ARIA 1.2 combobox with a listbox:
-   arrow keys move, Enter opens the highlighted entity, Escape closes. */
+   arrow keys move, Enter opens the highlighted entity (or searches, with none highlighted),
+   Escape closes the list and keeps what was typed; a live region says how many there are. */
 (function () {
   "use strict";
   var counter = 0;
@@ -17,6 +18,10 @@
     list.setAttribute("aria-label", "Suggestions");
     list.hidden = true;
     input.parentNode.appendChild(list);
+    var status = document.createElement("p");
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    input.parentNode.appendChild(status);
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-expanded", "false");
@@ -61,7 +66,7 @@
         li.appendChild(name);
         var kind = document.createElement("span");
         kind.className = "kind";
-        var why = hit.matched !== hit.label ? " · " + hit.matchedProperty + " “" + hit.matched + "”" : "";
+        var why = hit.note ? " · " + hit.note : "";
         kind.textContent = (hit.type ? " — " + hit.type : "") + why;
         li.appendChild(kind);
         li.addEventListener("mousedown", function (event) {
@@ -70,6 +75,8 @@
         });
         list.appendChild(li);
       });
+      status.textContent = results.length ? results.length + " suggestion" + (results.length === 1 ? "" : "s") +
+        ": arrow keys to choose, Enter to open" : (input.value.trim().length >= 2 ? "No suggestions" : "");
       if (results.length) {
         list.hidden = false;
         input.setAttribute("aria-expanded", "true");
@@ -109,6 +116,7 @@
         event.preventDefault();
         window.location.href = items[active].url;
       } else if (event.key === "Escape") {
+        event.preventDefault(); /* a search field would clear itself: keep what was typed */
         close();
       }
     });
