@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pyoxigraph as ox
 import requests
@@ -127,16 +127,37 @@ class RemoteBackend:
         ]
 
     def _fetch(self, job: QueryJob) -> tuple[bytes, str, bool]:
-        """The body, its media type, and whether the remote says it cut the answer."""
+        """The body, its media type, and whether the remote says it cut the answer.
+
+        A 429 (the remote's per-client limit, as this server's own) is waited out as its Retry-After
+        says, while the query's time allows; then the refusal stands."""
         deadline = time.monotonic() + job.timeout
+        while True:
+            status, headers, body = self._post(job, deadline)
+            wait = _retry_after(headers) if status == 429 else None
+            if wait is None or time.monotonic() + wait >= deadline:
+                break
+            time.sleep(wait)
+        text = body.decode("utf-8", errors="replace")
+        if status == 400:
+            raise QuerySyntax(text.strip() or "The external endpoint refused the query.")
+        if status in (503, 504):
+            raise QueryTimeout(f"{self.endpoint}: {text.strip()}")
+        if status != 200:
+            raise RemoteFailure(f"{self.endpoint} answered {status}: {text[:500]}")
+        cut = REMOTE_CUT_HEADER in headers
+        return body, headers.get("Content-Type", ""), cut
+
+    def _post(self, job: QueryJob, deadline: float) -> tuple[int, Mapping[str, str], bytes]:
         form = [("query", job.query), *self.dataset(job)]
         accept = ACCEPT_FOR_FORM.get(job.form or "", ANY_ACCEPT)
+        left = max(0.1, deadline - time.monotonic())
         try:
             response = self._session.post(
                 self.endpoint,
                 data=form,
                 headers={"Accept": accept},
-                timeout=(min(5.0, job.timeout), job.timeout),
+                timeout=(min(5.0, left), left),
                 stream=True,
             )
             chunks: list[bytes] = []
@@ -156,19 +177,18 @@ class RemoteBackend:
             ) from error
         except requests.ConnectionError as error:
             raise RemoteFailure(f"Cannot reach {self.endpoint}: {error}") from error
-        body = b"".join(chunks)
-        text = body.decode("utf-8", errors="replace")
-        if response.status_code == 400:
-            raise QuerySyntax(text.strip() or "The external endpoint refused the query.")
-        if response.status_code in (503, 504):
-            raise QueryTimeout(f"{self.endpoint}: {text.strip()}")
-        if response.status_code != 200:
-            raise RemoteFailure(f"{self.endpoint} answered {response.status_code}: {text[:500]}")
-        cut = REMOTE_CUT_HEADER in response.headers
-        return body, response.headers.get("Content-Type", ""), cut
+        return response.status_code, response.headers, b"".join(chunks)
 
     def close(self) -> None:
         self._session.close()
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    """Seconds a 429's Retry-After asks for (delta-seconds form), or None."""
+    try:
+        return max(0.0, float(headers.get("Retry-After", "")))
+    except ValueError:
+        return None
 
 
 def _as_boolean(solutions: ox.QuerySolutions) -> ox.QueryBoolean:

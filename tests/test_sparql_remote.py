@@ -45,6 +45,10 @@ class Scripted:
         if query.startswith("CONSTRUCT"):
             return Response("<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n",
                             content_type="application/n-triples; charset=UTF-8")
+        if "busy" in query and sum("busy" in seen["query"] for seen in self.seen) < 3:
+            return Response("Too many queries at once", status=429, headers={"Retry-After": "0.2"})
+        if "always-busy" in query:
+            return Response("Too many queries at once", status=429, headers={"Retry-After": "60"})
         headers = {"X-SPARQL-MaxRows": "3"} if "cut" in query else {}
         return Response(ROWS, content_type="application/sparql-results+json", headers=headers)
 
@@ -91,6 +95,16 @@ def test_empty_graph_setting_sends_no_dataset(make_app, remote):
 def test_ask_answered_as_bindings_is_a_boolean(front, query, expected):
     response = front.post("/sparql", data={"query": query})
     assert json.loads(response.data) == {"head": {}, "boolean": expected}
+
+
+def test_a_busy_remote_is_waited_out_as_its_retry_after_says(front, remote):
+    """A remote ImmunALL (or WDQS) answers 429 with Retry-After over its per-client share: the
+    backend waits as asked and tries again while the query's time allows."""
+    answer = front.post("/sparql", data={"query": "SELECT * { ?s ?p ?o } # busy"})
+    assert answer.status_code == 200 and len(json.loads(answer.data)["results"]["bindings"]) == 3
+    assert sum("# busy" in seen["query"] for seen in remote.seen) == 3
+    refused = front.post("/sparql", data={"query": "SELECT * { ?s ?p ?o } # always-busy"})
+    assert refused.status_code == 502 and b"429" in refused.data  # a wait past the time limit is not made
 
 
 def test_remote_row_limit_marks_the_answer_truncated(front):
