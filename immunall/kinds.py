@@ -153,6 +153,13 @@ DOSE_STEP = [
     F("unit", "enum:DoseUnit", "doseUnit", required=True),
     F("unit_printed", "text", "printedUnit"),
     F("schedule", "text", "schedule"),
+    F("days", "int", "onDay", many=True, figure=True),          # days 8 and 15
+    F("from_day", "int", "fromDay", figure=True),               # days 1-7
+    F("to_day", "int", "toDay", figure=True),
+    F("for_days", "int", "durationDays", figure=True),          # x 7 days, for 28 days
+    F("every", "dec", "repeatEvery", figure=True),              # every 3-4 weeks
+    F("every_upper", "dec", "repeatEveryUpper", figure=True),
+    F("every_unit", "enum:Unit", "repeatEveryUnit"),
 ]
 
 # One side of a disagreement: a fact record (`fact: results/x`) or a statement about an attribute.
@@ -276,6 +283,7 @@ KINDS: dict[str, Kind] = {k.folder: k for k in [
         F("reports", "special"),
         *COUNTS,
         F("screened", "int", "screenedCount", figure=True),
+        F("sites", "int", "siteCount", figure=True),
         F("follow_up", "dec", "medianFollowUp", figure=True),
         F("follow_up_unit", "enum:Unit", "followUpUnit"),
         F("related", "ref:study", "relatedStudy", many=True),
@@ -367,6 +375,9 @@ KINDS: dict[str, Kind] = {k.folder: k for k in [
         F("agent", "ref:agent", "dosingOf", required=True),
         F("study", "ref:study", "inStudy"),
         F("steps", "special"),
+        F("cycle_days", "int", "cycleLengthDays", figure=True),
+        F("max_cycles", "int", "maxCycles", figure=True),
+        F("assessment_day", "int", "responseAssessmentDay", figure=True),
         F("route", "text", "route"),
         F("condition", "text", "condition"),
     ], "dosing regimens"),
