@@ -160,6 +160,7 @@ DOSE_STEP = [
     F("every", "dec", "repeatEvery", figure=True),              # every 3-4 weeks
     F("every_upper", "dec", "repeatEveryUpper", figure=True),
     F("every_unit", "enum:Unit", "repeatEveryUnit"),
+    F("increment", "dec", "doseIncrement", figure=True),       # escalating by 50 mg/m2 each time
 ]
 
 # One side of a disagreement: a fact record (`fact: results/x`) or a statement about an attribute.
@@ -344,6 +345,7 @@ KINDS: dict[str, Kind] = {k.folder: k for k in [
         F("kind", "enum:FindingKind", "findingKind", required=True),
         F("cause", "enum:ClosureCause", "closureCause"),
         F("measure", "enum:OutcomeMeasure", "measure"),
+        F("year", "int", "eventYear", figure=True),
         F("printed", "text", "printedValue"),
     ], "qualitative findings"),
     Kind("profiles", "profile", "AdverseEventProfile", [
