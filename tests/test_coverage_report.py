@@ -91,4 +91,4 @@ def test_a_stale_entry_is_an_error_of_the_command(
 def test_every_printed_number_is_accounted_for(report: NumberReport) -> None:
     """Every number either review prints in its body and tables is used by a curated fact whose
     passage holds it, excused by a rule of form, or listed as not a fact with its reason."""
-    assert report.unaccounted == [], [(n.doc, n.start, n.printed) for n in report.unaccounted[:20]]
+    assert report.unaccounted == [], [(n.doc, n.start, n.context) for n in report.unaccounted[:20]]
