@@ -222,7 +222,8 @@ def test_gene_records_cite_the_antigen_passage_and_say_where_the_ids_come_from(d
     for antigen in ("CD19", "CD22", "CD38"):
         gene = mint("gene", f"{antigen}-gene")
         assert (mint("antigen", antigen), ia.encodedBy, gene) in everything
-        assert set(everything.objects(gene, prov.wasDerivedFrom)) == set(
-            everything.objects(mint("antigen", antigen), prov.wasDerivedFrom))
-        note = str(everything.value(gene, ia.curatorNote))
-        assert note.startswith("Outside the reviews:") and "external_ids.tsv" in note
+        antigen_passages = set(everything.objects(mint("antigen", antigen), prov.wasDerivedFrom))
+        assert set(everything.objects(gene, prov.wasDerivedFrom)) <= antigen_passages
+        # the gene and its ids are outside knowledge, flagged with where they come from
+        assert everything.value(gene, ia.outsideKnowledge) == ia.ReferenceTable
+        assert "external_ids.tsv" in str(everything.value(gene, DCTERMS.source))
