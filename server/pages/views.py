@@ -15,9 +15,10 @@ from pathlib import Path
 
 from flask import current_app, url_for
 
-from server.pages import data, figures, model
+from server.pages import data, disagreements, figures, model
 from server.pages.data import Term
-from server.pages.figures import Comparison, Disagreement, Evidence, Figure
+from server.pages.disagreements import Disagreement
+from server.pages.figures import Evidence, Figure
 from server.pages.present import Ref, Text, natural, ref, value
 
 IA = model.IA
@@ -93,7 +94,6 @@ class EntityView:
     figures_heading: str = "Figures"
     figures_note: str | None = None
     figures_more: str | None = None  # a query for all the figures when the page shows the first
-    comparisons: list[Comparison] = field(default_factory=list)
     disagreements: list[Disagreement] = field(default_factory=list)
     studies: list[Study] = field(default_factory=list)
     agents: list[tuple[Ref, str]] = field(default_factory=list)
@@ -242,8 +242,11 @@ def _build(iri: str) -> EntityView | None:
     else:
         _referring_figures(view, incoming_subjects)
     if not view.disagreements:
-        view.disagreements = figures.disagreements(
+        view.disagreements = disagreements.concerning(
             [iri] + [f.node.iri for f in view.results + view.observations][:400])
+    claims = {c.node.iri: d.anchor for d in view.disagreements for c in d.claims}
+    for fig in view.results + view.observations:
+        fig.disagreement = claims.get(fig.node.iri)
     return view
 
 
@@ -284,7 +287,6 @@ def _parts(view: EntityView, out_rows: list[tuple[str, Term, Term | None]]) -> N
 
 def _set_figures(view: EntityView, results: list[Figure], observations: list[Figure]) -> None:
     view.results, view.observations = results, observations
-    view.comparisons = figures.compare(results + observations)
 
 
 def _study(view: EntityView, onto: model.Ontology, incoming: set[str]) -> None:
@@ -358,13 +360,6 @@ def _figure_node(view: EntityView, onto: model.Ontology, incoming: set[str]) -> 
     view.figures_heading = "The figure"
     if results or observations:
         view.label = (results + observations)[0].title
-    study = next((f.study.iri for f in results + observations), None)
-    if study:
-        all_results, all_observations = figures.of_studies([study])
-        view.comparisons = [c for c in figures.compare(all_results + all_observations)
-                            if any(f.node.iri == view.iri for f in c.figures)]
-        for fig in results + observations:
-            fig.comparison = next((c.id for c in view.comparisons), None)
 
 
 def _passage(view: EntityView, onto: model.Ontology, incoming: set[str]) -> None:
@@ -421,7 +416,7 @@ def _property(view: EntityView, onto: model.Ontology, incoming: set[str]) -> Non
 
 
 def _disagreement(view: EntityView, onto: model.Ontology, incoming: set[str]) -> None:
-    view.disagreements = figures.describe_disagreements([view.iri])
+    view.disagreements = disagreements.describe([view.iri])
 
 
 def _generation(view: EntityView, onto: model.Ontology, incoming: set[str]) -> None:
