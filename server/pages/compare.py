@@ -37,8 +37,6 @@ CSV_FORMAT = Format("text/csv", ("csv",))
 OFFERS = (HTML, JSON_FORMAT, CSV_FORMAT)
 SUFFIXES = {"json": JSON_FORMAT, "csv": CSV_FORMAT, "html": HTML}
 MAX_ROWS = figures.MAX_FIGURES * 4  # figures read per mode; the page says when there are more
-COUNT_ORDER = (IA + "evaluableCount", IA + "treatedCount", IA + "enrolledCount")
-COUNT_WORDS = {IA + "evaluableCount": "evaluable", IA + "treatedCount": "treated", IA + "enrolledCount": "enrolled"}
 
 
 def _instance(segment: str) -> Callable[[str], str]:
@@ -135,37 +133,16 @@ def _mode_rows(whats: tuple[str, ...], events: bool) -> tuple[list[Row], bool]:
     lines: dict[str, set[str]] = defaultdict(set)
     for row in figures.select_nodes("study-lines", "studies", {f.study.iri for f in found}):
         lines[row["study"].value].add(row["line"].value)
-    groups = {g.iri for f in found for g in (f.arm, f.cohort, f.report, f.study) if g is not None}
-    sizes: dict[str, dict[str, int]] = defaultdict(dict)
-    for row in figures.select_nodes("group-sizes", "groups", groups):
-        sizes[row["group"].value][row["count"].value] = int(row["n"].value)
     onto = model.ontology()
     model.prefetch([*agents, *(a for found_ in antigens.values() for a in found_),
                     *(x for found_ in lines.values() for x in found_)])
     rows = []
     for fig in found:
-        n, words = _size(fig, sizes)
         classes = {c for a in fig.agents for t in model.types_of(a.iri) if t.startswith(IA)
                    for c in (t, *onto.ancestors(t)) if c.startswith(IA)}
-        rows.append(Row(fig, n, words, {x for a in fig.agents for x in antigens.get(a.iri, ())}, classes,
+        rows.append(Row(fig, fig.n, fig.n_words, {x for a in fig.agents for x in antigens.get(a.iri, ())}, classes,
                         lines.get(fig.study.iri, set()), set(fig.reviews)))
     return rows, len(nodes) > MAX_ROWS
-
-
-def _size(fig: Figure, sizes: dict[str, dict[str, int]]) -> tuple[int | None, str]:
-    """N of a figure: its denominator, else the N of its cohort, arm, report or study."""
-    if fig.denominator is not None:
-        return fig.denominator, "denominator"
-    if fig.subgroup and not fig.cohort:
-        return None, ""  # a subgroup the review names in passing: the N of its arm or study is not its N
-    for group in (fig.cohort, fig.arm, fig.report, None if fig.arm or fig.cohort else fig.study):
-        if group is None:
-            continue
-        for count in COUNT_ORDER:
-            if count in sizes.get(group.iri, {}):
-                where = "" if group is fig.study else f" in {group.label}"
-                return sizes[group.iri][count], COUNT_WORDS[count] + where
-    return None, ""
 
 
 def rows_of(whats: tuple[str, ...], events: bool) -> tuple[list[Row], bool]:

@@ -66,6 +66,8 @@ class Figure:
     denominator: int | None = None
     agents: list[Ref] = field(default_factory=list)  # its arm's interventions, else its study's agents
     agent_level: str = ""  # "arm" or "study": where `agents` come from
+    n: int | None = None  # its denominator, else the N of its cohort, arm, report or study
+    n_words: str = ""  # what `n` counts: "denominator", "treated in <arm>", ...
 
     def is_comparator_for(self, agent: str) -> bool:
         """A figure of an arm that does not receive `agent` (the chemotherapy arm of a blinatumomab trial)."""
@@ -351,10 +353,12 @@ def load(nodes: Iterable[str], limit: int | None = MAX_FIGURES * 4,
     observations = list({f.node.iri: f for f in observations}.values())
     found = evidence(figure_nodes, (links, details))
     agents = _agents(figure_nodes)
+    sizes = _sizes({g.iri for f in results + observations for g in (f.arm, f.cohort, f.report, f.study) if g})
     for fig in results + observations:
         fig.evidence, fig.primary = found.get(fig.node.iri, ([], []))
         fig.agent_level, named = agents.get(fig.node.iri, ("", []))
         fig.agents = [ref(a) for a in named]
+        fig.n, fig.n_words = _size(fig, sizes)
     results.sort(key=_sort_key)
     observations.sort(key=_sort_key)
     return results, observations
@@ -372,6 +376,34 @@ def _agents(nodes: Iterable[str]) -> dict[str, tuple[str, list[str]]]:
         level = "arm" if levels.get("arm") else "study"
         out[node] = (level, sorted(levels[level], key=model.by_label))
     return out
+
+
+COUNT_ORDER = (IA + "evaluableCount", IA + "treatedCount", IA + "enrolledCount")
+COUNT_WORDS = {IA + "evaluableCount": "evaluable", IA + "treatedCount": "treated", IA + "enrolledCount": "enrolled"}
+
+
+def _sizes(groups: Iterable[str]) -> dict[str, dict[str, int]]:
+    """The counts (evaluable, treated, enrolled) of each study, report, arm or cohort."""
+    found: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in select_nodes("group-sizes", "groups", groups):
+        found[row["group"].value][row["count"].value] = int(row["n"].value)
+    return found
+
+
+def _size(fig: Figure, sizes: dict[str, dict[str, int]]) -> tuple[int | None, str]:
+    """N of a figure: its denominator, else the N of its cohort, arm, report or study."""
+    if fig.denominator is not None:
+        return fig.denominator, "denominator"
+    if fig.subgroup and not fig.cohort:
+        return None, ""  # a subgroup the review names in passing: the N of its arm or study is not its N
+    for group in (fig.cohort, fig.arm, fig.report, None if fig.arm or fig.cohort else fig.study):
+        if group is None:
+            continue
+        for count in COUNT_ORDER:
+            if count in sizes.get(group.iri, {}):
+                where = "" if group is fig.study else f" in {group.label}"
+                return sizes[group.iri][count], COUNT_WORDS[count] + where
+    return None, ""
 
 
 def of_studies(studies: Iterable[str], limit: int = MAX_FIGURES * 4) -> tuple[list[Figure], list[Figure]]:
