@@ -105,6 +105,8 @@ def test_autocomplete_from_the_keyboard(tabs: dict[str, Any], width: str) -> Non
 def test_a_figure_s_passage_and_references_are_one_key_press_away(tabs: dict[str, Any]) -> None:
     tab = tabs["desktop"]
     _open(tab, "/trial/NCT02435849")
+    tab.locator("#results summary").focus()
+    tab.keyboard.press("Enter")  # the folded table opens from the keyboard
     row = tab.locator("tr#fig-eliana-a25-os-3y")
     summary = row.locator("details.at-hand summary").first
     summary.focus()

@@ -58,7 +58,8 @@ FILTERS: dict[str, tuple[str, Callable[[str], str]]] = {
     "review": ("Review", _instance("publication")),
     "grade": ("Grade", _term),
 }
-SORTS = ("study", "agent", "what", "value", "timepoint", "n", "group", "review")
+SORTS = {"study": "study", "agent": "product or agent", "what": "measure or event", "value": "value",
+         "timepoint": "timepoint", "n": "N", "group": "arm, cohort, report", "review": "review"}
 
 
 @dataclass
@@ -297,7 +298,7 @@ def as_records(found: Table) -> list[dict]:
             "grade": fig.grade.iri if fig.grade else None,
             "value": str(fig.value) if fig.value is not None else None, "value_text": fig.value_text,
             "unit": fig.unit, "timepoint": fig.timepoint_text or None,
-            "timepoint_months": str(fig.timepoint_months) if fig.timepoint_months is not None else None,
+            "timepoint_months": number(fig.timepoint_months) if fig.timepoint_months is not None else None,
             "arm": fig.arm.iri if fig.arm else None, "cohort": fig.cohort.iri if fig.cohort else None,
             "subgroup": fig.subgroup, "report": fig.report.iri if fig.report else None,
             "n": row.n, "n_counts": row.n_words or None,
@@ -368,7 +369,7 @@ def _answer(chosen: Format) -> Response:
         body = as_csv(found)
     else:
         body = render_template("compare.html", table=found, filters=FILTERS, sort_link=sort_link,
-                               twin_link=twin_link, html_rows=HTML_ROWS)
+                               twin_link=twin_link, html_rows=HTML_ROWS, sorts=SORTS.items())
     response = Response(body, content_type=chosen.content_type)
     response.vary.add("Accept")
     root = request.host_url.rstrip("/") + request.script_root
