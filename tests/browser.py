@@ -60,6 +60,25 @@ def launch() -> Iterator[Any]:
         instance.close()
 
 
+WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
+
+
+def tabs(instance: Any, base_url: str) -> Iterator[dict[str, Any]]:
+    """One tab per width (WIDTHS) on `base_url`, each recording script errors in `tab.problems`."""
+    contexts = {name: instance.new_context(viewport=size, base_url=base_url) for name, size in WIDTHS.items()}
+    opened = {}
+    for name, context in contexts.items():
+        tab = context.new_page()
+        tab.set_default_timeout(15_000)
+        tab.problems = []
+        tab.on("console", lambda message, t=tab: t.problems.append(message.text) if message.type == "error" else None)
+        tab.on("pageerror", lambda error, t=tab: t.problems.append(str(error)))
+        opened[name] = tab
+    yield opened
+    for context in contexts.values():
+        context.close()
+
+
 def axe_violations(page: Any) -> list[dict[str, Any]]:
     """axe-core's WCAG 2.1 A/AA violations on the page as it is now (rule, impact, first targets)."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):

@@ -25,7 +25,7 @@ pytest_plugins = ["tests.page_fixtures"]
 
 pytestmark = pytest.mark.skipif(not browser.CHROMIUM.exists(), reason="Debian's chromium is not installed")
 
-WIDTHS = {"desktop": browser.DESKTOP, "phone": browser.PHONE}
+WIDTHS = browser.WIDTHS
 CD19_CAR_T_CR = """PREFIX ia: <https://w3id.org/immunall/ontology/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT DISTINCT ?study ?label WHERE {
@@ -39,17 +39,7 @@ SELECT DISTINCT ?study ?label WHERE {
 def tabs(pages_live: LiveServer) -> Iterator[dict[str, Any]]:
     assert browser.AXE.is_file(), f"{browser.AXE} is missing: run `npm install` (scripts/test does)"
     for chromium in browser.launch():
-        contexts = {name: chromium.new_context(viewport=size, base_url=pages_live.url) for name, size in WIDTHS.items()}
-        opened = {}
-        for name, context in contexts.items():
-            tab = context.new_page()
-            tab.set_default_timeout(15_000)
-            tab.problems = []
-            tab.on("pageerror", lambda error, t=tab: t.problems.append(str(error)))
-            opened[name] = tab
-        yield opened
-        for context in contexts.values():
-            context.close()
+        yield from browser.tabs(chromium, pages_live.url)
 
 
 def _checked(tab: Any, where: str) -> None:
