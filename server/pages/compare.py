@@ -155,6 +155,12 @@ def rows_of(whats: tuple[str, ...], events: bool) -> tuple[list[Row], bool]:
 
 def _chosen() -> dict[str, list[str]]:
     chosen = {name: [v for v in request.args.getlist(name) if v] for name in FILTERS}
+    for name, values in chosen.items():
+        for text in values:
+            try:
+                data.iri(FILTERS[name][1](text))
+            except ValueError:
+                abort(400, description=f"{name}={text!r} names nothing: give the id at the end of its page's address")
     chosen["months"] = [v for v in request.args.getlist("months") if v]
     chosen["kind"] = ["events"] if request.args.get("kind") == "events" or chosen["event"] else []
     return {name: values for name, values in chosen.items() if values}
