@@ -349,6 +349,15 @@ class Builder:
             return f"{local(record['generation'])} ({record.get('doc', '')})"
         if folder == "profiles":
             return f"{name('ae', record['event'])}: {local(record['aspect'])}"
+        if folder == "disagreements":  # the aspect, and in brackets the kind of difference
+            kind = "misprint" if record["kind"] == "PrintingError" else local(record["kind"])
+            return f"{record['aspect']} ({kind})"
+        if folder == "associations":
+            outcomes = ", ".join(local(o) for o in record.get("outcome") or [])
+            context = str(record.get("context") or "").split(";")[0]
+            factor = name("riskfactor", record["factor"])
+            return (f"{factor} as a risk factor" + (f" for {outcomes}" if outcomes else "")
+                    + (f" ({context})" if context else ""))
         return str(record["id"])
 
     # ---- fields -------------------------------------------------------------------------------

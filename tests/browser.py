@@ -38,6 +38,10 @@ PAGE_KINDS = (
     ("chart: response rates", "/charts/response-rates"),
     ("chart: adverse events", "/charts/adverse-events"),
     ("disagreements", "/disagreements"),
+    ("disagreement", "/disagreement/eliana-response-rate"),
+    ("comparison", "/compare?antigen=CD19&measure=CR"),
+    ("comparison of adverse events", "/compare?kind=events&event=CRS"),
+    ("measure", "/ontology/CR"),
     ("ontology", "/ontology"),
     ("class", "/ontology/CARTCellProduct"),
     ("downloads", "/downloads"),
@@ -54,6 +58,25 @@ def launch() -> Iterator[Any]:
         instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield instance
         instance.close()
+
+
+WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
+
+
+def tabs(instance: Any, base_url: str) -> Iterator[dict[str, Any]]:
+    """One tab per width (WIDTHS) on `base_url`, each recording script errors in `tab.problems`."""
+    contexts = {name: instance.new_context(viewport=size, base_url=base_url) for name, size in WIDTHS.items()}
+    opened = {}
+    for name, context in contexts.items():
+        tab = context.new_page()
+        tab.set_default_timeout(15_000)
+        tab.problems = []
+        tab.on("console", lambda message, t=tab: t.problems.append(message.text) if message.type == "error" else None)
+        tab.on("pageerror", lambda error, t=tab: t.problems.append(str(error)))
+        opened[name] = tab
+    yield opened
+    for context in contexts.values():
+        context.close()
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:

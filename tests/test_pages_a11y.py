@@ -26,7 +26,7 @@ pytestmark = pytest.mark.skipif(
     reason="Debian's chromium is not installed (/usr/bin/chromium); scripts/test installs it",
 )
 
-WIDTHS = {"desktop": browser.DESKTOP, "phone": browser.PHONE}
+WIDTHS = browser.WIDTHS
 MIN_CHART_TEXT = 10.5  # CSS px: the charts draw their smallest text at 11 px
 
 
@@ -38,18 +38,7 @@ def chromium() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def tabs(chromium: Any, pages_live: LiveServer) -> Iterator[dict[str, Any]]:
-    contexts = {name: chromium.new_context(viewport=size, base_url=pages_live.url) for name, size in WIDTHS.items()}
-    opened = {}
-    for name, context in contexts.items():
-        tab = context.new_page()
-        tab.set_default_timeout(15_000)
-        tab.problems = []
-        tab.on("console", lambda message, t=tab: t.problems.append(message.text) if message.type == "error" else None)
-        tab.on("pageerror", lambda error, t=tab: t.problems.append(str(error)))
-        opened[name] = tab
-    yield opened
-    for context in contexts.values():
-        context.close()
+    yield from browser.tabs(chromium, pages_live.url)
 
 
 def _open(tab: Any, path: str) -> None:
@@ -105,6 +94,8 @@ def test_autocomplete_from_the_keyboard(tabs: dict[str, Any], width: str) -> Non
 def test_a_figure_s_passage_and_references_are_one_key_press_away(tabs: dict[str, Any]) -> None:
     tab = tabs["desktop"]
     _open(tab, "/trial/NCT02435849")
+    tab.locator("#results > details > summary").focus()
+    tab.keyboard.press("Enter")  # the folded table opens from the keyboard
     row = tab.locator("tr#fig-eliana-a25-os-3y")
     summary = row.locator("details.at-hand summary").first
     summary.focus()

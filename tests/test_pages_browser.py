@@ -70,11 +70,13 @@ def test_from_a_code_name_to_the_evidence_of_a_figure(page, artifacts: Path) -> 
     box.press("Enter")
     page.wait_for_url(re.compile(r"/agent/tisagenlecleucel$"))
     assert page.locator("h1").inner_text() == "tisagenlecleucel"
-    assert "Kymriah" in page.locator("dl.facts").inner_text()
+    assert "Kymriah" in page.locator("main").inner_text()
     page.screenshot(path=str(artifacts / "entity-tisagenlecleucel.png"), full_page=True)
 
     page.locator("#studies a", has_text="ELIANA").first.click()
     page.wait_for_url(re.compile(r"/trial/NCT02435849$"))
+    assert "phase II" in page.locator("#overview").inner_text()  # the overview first
+    page.locator("#results > details > summary").click()  # every figure, folded under the overview
     row = page.locator("tr#fig-eliana-a25-os-3y")
     text = row.inner_text()
     for expected in ("overall survival", "3 years", "63%", "Arkarattanakul et al. 2025", "characters 7514–7634",
@@ -133,6 +135,7 @@ def test_charts_and_ontology_render(page, artifacts: Path) -> None:  # type: ign
     assert page.locator("#classes .tree a").count() > 50
     page.screenshot(path=str(artifacts / "ontology.png"), full_page=True)
     page.goto("/antigen/CD19")
+    page.locator("#neighbourhood > details > summary").click()
     page.locator("#neighbourhood svg a").first.wait_for()
     page.screenshot(path=str(artifacts / "antigen-cd19.png"), full_page=True)
     assert page.problems == []  # type: ignore[attr-defined]

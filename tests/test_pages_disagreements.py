@@ -89,16 +89,18 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
 
 def test_the_entity_page_shows_a_curated_disagreement_with_both_statements(small: FlaskClient) -> None:
     markup = small.get("/trial/T1", headers=BROWSER).text
-    section = text_of(element(markup, "section", "disagreements"))
-    assert "recorded disagreement" in section and "The reviews print different CR rates." in section
-    assert "70%" in section and "77%" in section
-    assert "Alpha & Beta 2024" in section and "Gamma 2024" in section
-    assert "Printed: “777%”. Likely meant: “77%”." in section  # the misprint of one statement
-    assert "reviews differ" in text_of(element(markup, "section", "results"))  # computed as well
+    assert "Where the reviews differ" in text_of(element(markup, "section", "disagreements"))
+    card = text_of(element(markup, "article", "d1"))
+    assert "The reviews print different CR rates." in card and "different value same report" in card
+    assert "70%" in card and "77%" in card  # the two claims, side by side
+    assert "Alpha & Beta 2024" in card and "Gamma 2024" in card
+    assert "printed “777%”; likely meant “77%”" in text_of(element(markup, "article", "m1"))  # a misprint
+    assert "see the disagreement" in text_of(element(markup, "section", "results"))  # each claim points to it
 
 
 def test_the_disagreement_page_and_the_index(small: FlaskClient) -> None:
     page = text_of(small.get("/disagreement/d1", headers=BROWSER).text)
     assert "70%" in page and "77%" in page and "complete remission rate" in page
     index = text_of(small.get("/disagreements", headers=BROWSER).text)
-    assert "CR of TRIAL-ONE" in index and "misprinted CR" in index
+    assert "complete remission rate" in index and "misprinted CR" in index
+    assert index.count("The reviews print different CR rates.") == 1  # one card per disagreement

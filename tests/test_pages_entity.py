@@ -39,11 +39,14 @@ def test_the_trial_page_lists_results_and_adverse_events(pages: FlaskClient) -> 
     assert 'href="https://clinicaltrials.gov/study/NCT02435849"' in markup
 
 
-def test_where_the_reviews_differ_both_figures_are_shown(pages: FlaskClient) -> None:
-    differ = text_of(element(page(pages, "/trial/NCT02435849"), "section", "disagreements"))
-    assert "proceeded to HSCT" in differ
-    assert "17 patients" in differ and "8 patients" in differ
-    assert "Arkarattanakul et al. 2025" in differ and "Glasser & Chen 2023" in differ
+def test_where_the_reviews_differ_each_disagreement_is_one_card(pages: FlaskClient) -> None:
+    markup = page(pages, "/trial/NCT02435849")
+    card = element(markup, "article", "eliana-crs-grade3")
+    claims = card[card.index('class="claims"'):]
+    assert "46%" in text_of(claims) and "48.1%" in text_of(claims)
+    assert "Arkarattanakul et al. 2025" in text_of(claims) and "Glasser & Chen 2023" in text_of(claims)
+    assert "different data cut or report" in text_of(card)  # a data cut, said as such: not a contradiction
+    assert markup.count('id="eliana-crs-grade3"') == 1
 
 
 def test_the_agent_page_shows_names_trials_and_key_results(pages: FlaskClient) -> None:
@@ -81,11 +84,11 @@ def test_the_adverse_event_page_shows_incidence_by_study(pages: FlaskClient) -> 
     assert "tocilizumab" in text_of(element(markup, "section", "statements"))
 
 
-def test_a_result_page_shows_the_figure_and_the_other_review(pages: FlaskClient) -> None:
-    markup = page(pages, "/result/eliana-g23-hsct")
-    assert "8 patients" in text_of(element(markup, "section", "results"))
+def test_a_figure_page_shows_the_disagreement_it_is_a_claim_of(pages: FlaskClient) -> None:
+    markup = page(pages, "/ae-observation/eliana-g23-crs-g3")
+    assert "46%" in text_of(element(markup, "section", "adverse-events"))
     differ = text_of(element(markup, "section", "disagreements"))
-    assert "17 patients" in differ
+    assert "48.1%" in differ and "grade 3 or higher CRS in ELIANA" in differ
 
 
 def test_passage_pages_show_offsets_and_only_open_text(pages: FlaskClient, settings: Settings) -> None:

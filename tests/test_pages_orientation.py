@@ -94,9 +94,11 @@ def test_charts_are_svg_without_javascript(pages: FlaskClient) -> None:
 
 def test_the_page_of_all_disagreements(pages: FlaskClient) -> None:
     markup = pages.get("/disagreements", headers=BROWSER).text
-    computed = text_of(markup)
-    assert "COG AALL1331 · disease-free survival" in computed
-    assert "53.7%" in computed and "51.8%" in computed
+    cards = text_of(markup)
+    card = text_of(element(markup, "article", "aall1331-lr-bm-dfs4y"))
+    assert "4-year DFS of the low-risk marrow-relapse subgroup" in card and "different data cut or report" in card
+    assert "53.7%" in card and "51.8%" in card and "p 0.016" in card  # the claims and the curator's note
+    assert cards.count("4-year DFS of the low-risk marrow-relapse subgroup") == 1  # once, not twice
     assert 'href="/disagreements"' in pages.get("/", headers=BROWSER).text
 
 

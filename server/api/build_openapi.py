@@ -70,6 +70,12 @@ def page(summary: str, params: list | None = None, content: dict | None = None, 
     return item
 
 
+COMPARE_PARAMS = [param(name) for name in ("measure", "event", "antigen", "agent", "class", "line", "review", "grade",
+                                           "months", "kind", "sort", "order")]
+COMPARE_CONTENT = {**HTML, "application/json": {"schema": {"type": "object"}}, "text/csv": {"schema": {
+    "type": "string"}}}
+
+
 def spec() -> dict:
     paths = {
         "/sparql": {
@@ -103,7 +109,12 @@ def spec() -> dict:
                                  [param("term", "path"), FORMAT], {**HTML, **RDF}),
         "/graph/{name}": page("A named graph", [param("name", "path")]),
         "/classes": page("Every class with its member count"),
-        "/disagreements": page("Where the two reviews differ"),
+        "/disagreements": page("Where the two reviews differ: one card per curated disagreement"),
+        "/compare": page("Figures across studies, filtered and sorted: HTML, CSV or JSON by Accept or format",
+                         COMPARE_PARAMS + [FORMAT], COMPARE_CONTENT, ("304", "400", "406", "503")),
+        "/compare.{ext}": page("Figures across studies by suffix", [param("ext", "path", {
+            "type": "string", "enum": ["csv", "json", "html"]}), *COMPARE_PARAMS], COMPARE_CONTENT,
+            ("304", "400", "404", "503")),
         "/downloads": page("The dumps of the live generation"),
         "/downloads/{name}": page("One dump, by its fixed name", [param("name", "path", {"type": "string", "enum": [
             "immunall.nq", "immunall.trig", "immunall.ttl", "immunall.jsonld", "ontology.owl", "ontology.ttl",

@@ -6,10 +6,12 @@ Blueprints, one module per family of routes:
   search.py      /search, /search.json (index: names.py; readable names of hits: readable.py)
   query_page.py  /query
   charts.py      /charts, /charts/response-rates, /charts/adverse-events, /charts/neighbourhood.svg
+  compare.py     /compare (.csv, .json): figures across studies, filtered and sorted, a chart per unit
   assets.py      /static, gzipped
 Shared parts: data.py (named queries through the backend, cached per data version), model.py (labels,
 types, class and property hierarchy, publications), present.py (links with labels, numbers),
-figures.py (n-ary figures with evidence and disagreements), views.py (what an entity page shows).
+figures.py (n-ary figures with evidence), disagreements.py (curated disagreements as cards),
+overview.py (the overview at the top of an entity page), views.py (what an entity page shows).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from werkzeug.exceptions import NotFound
 from server.errors import EndpointError
 from server.http import error_response
 from server.negotiation import HTML, Format, best_match
-from server.pages import assets, charts, data, entity, home, links, model, names, present, query_page, search
+from server.pages import assets, charts, compare, data, entity, home, links, model, names, present, query_page, search
 
 PLAIN = Format("text/plain", ("text",))
 
@@ -48,6 +50,8 @@ NAV = (
     ("entity.ontology", "Ontology"),
     ("query_page.query", "Query"),
     ("charts.index", "Charts"),
+    ("compare.table", "Compare"),
+    ("home.disagreements", "Disagreements"),
     ("home.downloads", "Downloads"),
 )
 
@@ -72,7 +76,7 @@ def _not_found(error: NotFound) -> Response:
     return entity.not_found_page(None, words)
 
 
-PAGE_BLUEPRINTS = frozenset({"home", "entity", "search", "query_page", "charts"})
+PAGE_BLUEPRINTS = frozenset({"home", "entity", "search", "query_page", "charts", "compare"})
 
 
 def _page_error(error: EndpointError) -> Response:
@@ -103,7 +107,7 @@ def _security(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     app.extensions[data.CACHE] = data.Cache(int(app.config["PAGE_CACHE_ENTRIES"]))
     app.extensions[data.MODELS] = data.Models()
-    for blueprint in (home.bp, entity.bp, search.bp, query_page.bp, charts.bp):
+    for blueprint in (home.bp, entity.bp, search.bp, query_page.bp, charts.bp, compare.bp):
         app.register_blueprint(blueprint)
     app.register_error_handler(EndpointError, _page_error)
     app.register_error_handler(entity.Missing, _missing)

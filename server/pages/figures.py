@@ -1,11 +1,10 @@
 """Figures with their evidence: outcome results and adverse-event observations as table rows.
 
-Each n-ary node becomes a `Figure`: what was measured, in which study, arm, subgroup and at which
-timepoint, the value as printed (relation, range, unit, CI, p, n), and its `Evidence`: the review,
-section or table, character span, and the numbered references the review cites there. Figures of
-the same study, measure, arm, subgroup and timepoint stated by different reviews are compared;
-when their values differ the pages say so (`Comparison`), as they do for curated ia:Disagreement
-nodes, misprints among them (`Disagreement`).
+Each n-ary node becomes a `Figure`: what was measured, in which study, report, arm, cohort or
+subgroup and at which timepoint, the value as printed (relation, range, unit, CI, n), the agents it
+is about (its arm's, else its study's), and its `Evidence`: the review, section or table, character
+span, and the numbered references the review cites there. Where reviews differ is said by the
+curated disagreements (disagreements.py), never guessed here.
 """
 
 from __future__ import annotations
@@ -60,7 +59,25 @@ class Figure:
     details: list[str]
     evidence: list[Evidence] = field(default_factory=list)
     primary: list[Citation] = field(default_factory=list)
-    comparison: str | None = None  # id of the Comparison this figure differs in
+    disagreement: str | None = None  # the anchor of a curated disagreement this figure is a claim of
+    cohort: Ref | None = None
+    report: Ref | None = None
+    unit: str | None = None
+    denominator: int | None = None
+    agents: list[Ref] = field(default_factory=list)  # its arm's interventions, else its study's agents
+    agent_level: str = ""  # "arm" or "study": where `agents` come from
+    n: int | None = None  # its denominator, else the N of its cohort, arm, report or study
+    n_words: str = ""  # what `n` counts: "denominator", "treated in <arm>", ...
+
+    def is_comparator_for(self, agent: str) -> bool:
+        """A figure of an arm that does not receive `agent` (the chemotherapy arm of a blinatumomab trial)."""
+        return self.agent_level == "arm" and all(a.iri != agent for a in self.agents)
+
+    @property
+    def group(self) -> str:
+        """Arm, cohort and subgroup in words ('' for the whole study)."""
+        return " · ".join(x for x in (self.arm.label if self.arm else "", self.cohort.label if self.cohort else "",
+                                      self.subgroup or "") if x)
 
     @property
     def reviews(self) -> frozenset[str]:
@@ -70,33 +87,12 @@ class Figure:
     def title(self) -> str:
         """`ELIANA: overall survival 63%, 3 years`: what the figure says, in one line."""
         what = f"{self.what.label} ({self.grade.label})" if self.grade else self.what.label
-        where = [x for x in (self.timepoint_text, self.arm.label if self.arm else "", self.subgroup or "") if x]
+        where = [x for x in (self.timepoint_text, self.group) if x]
         return f"{self.study.label}: {what} {self.value_text}" + (f", {', '.join(where)}" if where else "")
 
     @property
     def review_names(self) -> str:
         return ", ".join(sorted({e.review_short for e in self.evidence}))
-
-
-@dataclass
-class Comparison:
-    id: str
-    title: str
-    figures: list[Figure]
-
-
-@dataclass
-class Disagreement:
-    node: Ref
-    kind: str  # "disagreement" or "misprint"
-    aspect: str | None
-    notes: list[str]
-    concerns: list[Ref]
-    statements: list[Figure]
-    other_statements: list[Ref]
-    printed: str | None
-    likely: str | None
-    evidence: list[Evidence]
 
 
 def _iris(values: Iterable[str]) -> list:
@@ -203,7 +199,7 @@ def _timepoint(row: Row) -> tuple[str, str | None, Decimal | None]:
     return text, f"{number(amount)} {unit}", None
 
 
-def _value_text(row: Row) -> tuple[Decimal | None, str]:
+def value_text(row: Row) -> tuple[Decimal | None, str]:
     val = row["value"].number if "value" in row else None
     unit = row["unit"].value if "unit" in row else None
     if val is None:
@@ -242,7 +238,7 @@ def _details(row: Row) -> list[str]:
 
 
 def _figure(row: Row, kind: str) -> Figure:
-    val, text = _value_text(row)
+    val, text = value_text(row)
     tp_text, tp_key, tp_months = _timepoint(row)
     what = row["measure"] if kind == "result" else row["event"]
     return Figure(
@@ -259,14 +255,18 @@ def _figure(row: Row, kind: str) -> Figure:
         arm=ref(row["arm"].value) if "arm" in row else None,
         subgroup=row["subgroup"].value if "subgroup" in row else None,
         details=_details(row),
+        cohort=ref(row["cohort"].value) if "cohort" in row else None,
+        report=ref(row["report"].value) if "report" in row else None,
+        unit=row["unit"].value if "unit" in row else None,
+        denominator=int(row["denominator"].value) if "denominator" in row and row["denominator"].number is not None
+        else None,
     )
 
 
 def _sort_key(fig: Figure) -> tuple:
     months = fig.timepoint_months if fig.timepoint_months is not None else Decimal(10**6)
     return (fig.study.label.casefold(), fig.what.label.casefold(),
-            fig.grade.label if fig.grade else "", fig.arm.label if fig.arm else "",
-            fig.subgroup or "", months, fig.timepoint_text, fig.review_names, fig.node.iri)
+            fig.grade.label if fig.grade else "", fig.group, months, fig.timepoint_text, fig.review_names, fig.node.iri)
 
 
 # The fields of a figure node. The nodes' statements are read with one index lookup per node
@@ -352,11 +352,58 @@ def load(nodes: Iterable[str], limit: int | None = MAX_FIGURES * 4,
     results = list({f.node.iri: f for f in results}.values())
     observations = list({f.node.iri: f for f in observations}.values())
     found = evidence(figure_nodes, (links, details))
+    agents = _agents(figure_nodes)
+    sizes = _sizes({g.iri for f in results + observations for g in (f.arm, f.cohort, f.report, f.study) if g})
     for fig in results + observations:
         fig.evidence, fig.primary = found.get(fig.node.iri, ([], []))
+        fig.agent_level, named = agents.get(fig.node.iri, ("", []))
+        fig.agents = [ref(a) for a in named]
+        fig.n, fig.n_words = _size(fig, sizes)
     results.sort(key=_sort_key)
     observations.sort(key=_sort_key)
     return results, observations
+
+
+def _agents(nodes: Iterable[str]) -> dict[str, tuple[str, list[str]]]:
+    """Per figure: "arm" and its arm's interventions, or "study" and its study's agents."""
+    found: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    rows = select_nodes("figure-agents", "nodes", nodes)
+    model.prefetch(row["agent"].value for row in rows)
+    for row in rows:
+        found[row["node"].value][row["level"].value].add(row["agent"].value)
+    out = {}
+    for node, levels in found.items():
+        level = "arm" if levels.get("arm") else "study"
+        out[node] = (level, sorted(levels[level], key=model.by_label))
+    return out
+
+
+COUNT_ORDER = (IA + "evaluableCount", IA + "treatedCount", IA + "enrolledCount")
+COUNT_WORDS = {IA + "evaluableCount": "evaluable", IA + "treatedCount": "treated", IA + "enrolledCount": "enrolled"}
+
+
+def _sizes(groups: Iterable[str]) -> dict[str, dict[str, int]]:
+    """The counts (evaluable, treated, enrolled) of each study, report, arm or cohort."""
+    found: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in select_nodes("group-sizes", "groups", groups):
+        found[row["group"].value][row["count"].value] = int(row["n"].value)
+    return found
+
+
+def _size(fig: Figure, sizes: dict[str, dict[str, int]]) -> tuple[int | None, str]:
+    """N of a figure: its denominator, else the N of its cohort, arm, report or study."""
+    if fig.denominator is not None:
+        return fig.denominator, "denominator"
+    if fig.subgroup and not fig.cohort:
+        return None, ""  # a subgroup the review names in passing: the N of its arm or study is not its N
+    for group in (fig.cohort, fig.arm, fig.report, None if fig.arm or fig.cohort else fig.study):
+        if group is None:
+            continue
+        for count in COUNT_ORDER:
+            if count in sizes.get(group.iri, {}):
+                where = "" if group is fig.study else f" in {group.label}"
+                return sizes[group.iri][count], COUNT_WORDS[count] + where
+    return None, ""
 
 
 def of_studies(studies: Iterable[str], limit: int = MAX_FIGURES * 4) -> tuple[list[Figure], list[Figure]]:
@@ -374,79 +421,4 @@ def counts(studies: Iterable[str]) -> dict[str, list[int]]:
     return found
 
 
-def compare(figures: list[Figure]) -> list[Comparison]:
-    """Groups of figures for the same thing from different reviews whose values differ."""
-    groups: dict[tuple, list[Figure]] = defaultdict(list)
-    for fig in figures:
-        if len(fig.reviews) != 1:
-            continue  # a node both reviews support is one statement, not two
-        key = (fig.kind, fig.study.iri, fig.what.iri, fig.grade.iri if fig.grade else None,
-               fig.arm.iri if fig.arm else None, (fig.subgroup or "").strip().casefold(),
-               fig.timepoint_key)
-        groups[key].append(fig)
-    out: list[Comparison] = []
-    for members in groups.values():
-        reviews = {r for f in members for r in f.reviews}
-        values = {f.value_text for f in members}
-        if len(reviews) < 2 or len(values) < 2:
-            continue
-        first = members[0]
-        ident = "differ-" + first.node.iri.rsplit("/", 1)[-1]
-        parts = [first.study.label, first.what.label]
-        parts += [first.grade.label] if first.grade else []
-        parts += [first.arm.label] if first.arm else []
-        parts += [first.subgroup] if first.subgroup else []
-        parts += [first.timepoint_text] if first.timepoint_text else []
-        for fig in members:
-            fig.comparison = ident
-        out.append(Comparison(ident, " · ".join(parts), sorted(members, key=lambda f: f.review_names)))
-    return sorted(out, key=lambda c: c.title)
-
-
-# ---- curated disagreements -----------------------------------------------------------------------
-
-def disagreements(nodes: Iterable[str]) -> list[Disagreement]:
-    """ia:Disagreement nodes (misprints among them) concerning any of `nodes`."""
-    return describe_disagreements([row["disagreement"].value
-                                   for row in select_nodes("disagreements", "nodes", nodes)])
-
-
-def describe_disagreements(found: list[str]) -> list[Disagreement]:
-    """The given ia:Disagreement nodes with their claims: figures where the claim is a figure."""
-    if not found:
-        return []
-    statements: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
-    rows = select_nodes("statements", "nodes", found)
-    model.prefetch(t.value for row in rows for t in (row["s"], row["p"], row["o"]) if t.is_iri)
-    for row in rows:
-        statements[row["s"].value][row["p"].value].append(row["o"])
-    conflicting = {t.value for node in found for t in statements[node].get(IA + "hasClaim", [])
-                   if t.is_iri}
-    results, observations = load(conflicting)
-    as_figure = {f.node.iri: f for f in results + observations}
-    proofs = evidence(found)
-    out: list[Disagreement] = []
-    for node in sorted(found):
-        props = statements[node]
-        kinds = {t.value for t in props.get(model.RDF + "type", [])}
-        texts = [t.value for p in (model.RDFS + "comment", IA + "curatorNote", IA + "aspect")
-                 for t in props.get(p, []) if p != IA + "aspect"]
-        stated = [t.value for t in props.get(IA + "hasClaim", []) if t.is_iri]
-        out.append(Disagreement(
-            node=ref(node),
-            kind="misprint" if IA + "Misprint" in kinds else "disagreement",
-            aspect=next((t.value for t in props.get(IA + "aspect", [])), None),
-            notes=texts,
-            concerns=[ref(t.value) for t in props.get(IA + "concerns", []) if t.is_iri],
-            statements=[as_figure[s] for s in stated if s in as_figure],
-            other_statements=[ref(s) for s in stated if s not in as_figure],
-            printed=next((t.value for t in props.get(IA + "printedValue", [])), None),
-            likely=next((t.value for t in props.get(IA + "likelyMeant", [])), None),
-            evidence=proofs.get(node, ([], []))[0],
-        ))
-    return out
-
-
-__all__ = ["Comparison", "Disagreement", "Evidence", "Figure", "Text", "compare", "describe_disagreements",
-           "disagreements",
-           "counts", "evidence", "load", "of_studies", "value"]
+__all__ = ["Evidence", "Figure", "Text", "counts", "evidence", "load", "of_studies", "value"]

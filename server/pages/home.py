@@ -13,7 +13,8 @@ from flask import Blueprint, Response, abort, render_template, send_file
 from immunall import generation as contract
 from server.http import cacheable, conditional, etag_for
 from server.negotiation import HTML
-from server.pages import data, figures, model
+from server.pages import data, model
+from server.pages import disagreements as curated
 from server.pages.present import Ref, natural, ref
 from server.store import get_backend
 
@@ -81,19 +82,6 @@ def _generations() -> list[tuple[str, list[Ref]]]:
     return [(iri, sorted(found[iri], key=lambda r: r.label)) for iri in sorted(found, key=position)]
 
 
-DIFFERENCES_INLINE = 5_000  # figures up to which the home page counts the differing ones itself
-
-
-def _differing(onto: model.Ontology) -> int | None:
-    """How many figures the reviews state differently, when that is cheap: comparing means reading
-    every figure of the graph (minutes at a million triples), so a large graph's home page gives the
-    count only once the /disagreements page has computed it."""
-    figures_in_graph = onto.counts.get(IA + "OutcomeResult", 0) + onto.counts.get(IA + "AdverseEventObservation", 0)
-    if figures_in_graph <= DIFFERENCES_INLINE or data.model_ready("differences"):
-        return len(data.model("differences", differences)["comparisons"])
-    return None
-
-
 def home_data() -> dict:
     onto = model.ontology()
     counts = [(ref(cls), onto.counts.get(cls, 0), name) for cls, name in COUNTS]
@@ -108,8 +96,7 @@ def home_data() -> dict:
               [("", members(IA + "AdverseEvent"))]),
     ]
     generations = [(ref(g), products) for g, products in _generations()]
-    differing = _differing(onto)
-    return {"counts": counts, "misprints": misprints, "differing": differing, "misprint_ref": ref(IA + "Misprint"),
+    return {"counts": counts, "misprints": misprints, "misprint_ref": ref(IA + "Misprint"),
             "shelves": shelves, "generations": generations}
 
 
@@ -164,20 +151,20 @@ def ontology_browser(iri: str) -> dict:
             "class_count": len([c for c in onto.parents if c.startswith(IA)])}
 
 
-def differences() -> dict:
-    """Every figure two reviews state differently, and every curated disagreement or misprint."""
-    nodes = [row["node"].value for row in data.select("figure-nodes")]
-    results, observations = figures.load(nodes, limit=None)
-    curated = [r.iri for r in members(IA + "Disagreement")]  # misprints are disagreements of one kind
-    return {"comparisons": figures.compare(results + observations),
-            "disagreements": figures.describe_disagreements(curated)}
+def disagreement_cards() -> dict:
+    """Every curated disagreement as a card, grouped by its kind (misprints are one kind)."""
+    cards = curated.describe([r.iri for r in members(IA + "Disagreement")])
+    kinds: dict[str, list] = defaultdict(list)
+    for card in cards:
+        kinds[card.kind.label if card.kind else "unclassified"].append(card)
+    return {"cards": cards, "kinds": sorted(kinds.items(), key=lambda item: item[0].casefold())}
 
 
 @bp.route("/disagreements", methods=["GET", "HEAD"])
 def disagreements() -> Response:
-    """Where the two reviews differ, across the whole graph."""
+    """Where the reviews differ: one card per curated disagreement, across the whole graph."""
     return _page("disagreements", lambda: render_template("disagreements.html",
-                                                          **data.model("differences", differences)))
+                                                          **data.cached("disagreements", disagreement_cards)))
 
 
 @bp.route("/classes", methods=["GET", "HEAD"])

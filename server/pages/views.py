@@ -15,9 +15,10 @@ from pathlib import Path
 
 from flask import current_app, url_for
 
-from server.pages import data, figures, model
+from server.pages import data, disagreements, figures, model, overview
 from server.pages.data import Term
-from server.pages.figures import Comparison, Disagreement, Evidence, Figure
+from server.pages.disagreements import Disagreement
+from server.pages.figures import Evidence, Figure
 from server.pages.present import Ref, Text, natural, ref, value
 
 IA = model.IA
@@ -93,7 +94,6 @@ class EntityView:
     figures_heading: str = "Figures"
     figures_note: str | None = None
     figures_more: str | None = None  # a query for all the figures when the page shows the first
-    comparisons: list[Comparison] = field(default_factory=list)
     disagreements: list[Disagreement] = field(default_factory=list)
     studies: list[Study] = field(default_factory=list)
     agents: list[tuple[Ref, str]] = field(default_factory=list)
@@ -104,6 +104,9 @@ class EntityView:
     property_uses: int | None = None
     passage: dict[str, object] = field(default_factory=dict)
     products: list[Ref] = field(default_factory=list)
+    overview: overview.Overview | None = None
+    comparators: list[Figure] = field(default_factory=list)  # figures of arms without the page's agent
+    show_agents: bool = False  # an agent column in the figure tables (pages gathering many agents)
 
     @property
     def has_figures(self) -> bool:
@@ -242,9 +245,38 @@ def _build(iri: str) -> EntityView | None:
     else:
         _referring_figures(view, incoming_subjects)
     if not view.disagreements:
-        view.disagreements = figures.disagreements(
+        view.disagreements = disagreements.concerning(
             [iri] + [f.node.iri for f in view.results + view.observations][:400])
+    view.overview = _overview(view, out_rows, in_rows)
+    claims = {c.node.iri: d.anchor for d in view.disagreements for c in d.claims}
+    for fig in view.results + view.observations:
+        fig.disagreement = claims.get(fig.node.iri)
     return view
+
+
+def _overview(view: EntityView, out_rows: Rows, in_rows: Rows) -> overview.Overview | None:
+    """The overview of a study, agent, antigen, adverse event or measure (overview.py)."""
+    props: dict[str, list[Term]] = defaultdict(list)
+    for prop, term, _ in out_rows:
+        if term not in props[prop]:
+            props[prop].append(term)
+    pointing: dict[str, list[str]] = defaultdict(list)
+    for prop, term, _ in in_rows:
+        if term.is_iri and term.value not in pointing[prop]:
+            pointing[prop].append(term.value)
+    if IA + "ClinicalStudy" in view.kinds:
+        found = overview.study(view, props)
+        overview.findings(found, pointing)
+        return found
+    if IA + "Intervention" in view.kinds:
+        return overview.agent(view, props, pointing)
+    if IA + "Antigen" in view.kinds:
+        return overview.antigen(view, props)
+    if IA + "AdverseEvent" in view.kinds:
+        return overview.adverse_event(view, props, pointing)
+    if IA + "OutcomeMeasure" in view.kinds:
+        return overview.measure(view)
+    return None
 
 
 def incoming(iri: str) -> tuple[Rows, dict[str, int]]:
@@ -284,7 +316,6 @@ def _parts(view: EntityView, out_rows: list[tuple[str, Term, Term | None]]) -> N
 
 def _set_figures(view: EntityView, results: list[Figure], observations: list[Figure]) -> None:
     view.results, view.observations = results, observations
-    view.comparisons = figures.compare(results + observations)
 
 
 def _study(view: EntityView, onto: model.Ontology, incoming: set[str]) -> None:
@@ -326,6 +357,9 @@ def _with_studies(view: EntityView, studies: dict[str, set[str]]) -> None:
 def _intervention(view: EntityView, onto: model.Ontology, incoming: set[str]) -> None:
     _with_studies(view, _studies_of([view.iri]))
     view.figures_heading = "Results of its trials"
+    view.comparators = [f for f in view.results + view.observations if f.is_comparator_for(view.iri)]
+    view.results = [f for f in view.results if not f.is_comparator_for(view.iri)]
+    view.observations = [f for f in view.observations if not f.is_comparator_for(view.iri)]
 
 
 def _antigen(view: EntityView, onto: model.Ontology, incoming: set[str]) -> None:
@@ -338,6 +372,7 @@ def _antigen(view: EntityView, onto: model.Ontology, incoming: set[str]) -> None
     if agents:
         _with_studies(view, _studies_of(list(agents)))
         view.figures_heading = "Results of trials of these agents"
+        view.show_agents = True
 
 
 def _adverse_event(view: EntityView, onto: model.Ontology, incoming_subjects: set[str]) -> None:
@@ -346,6 +381,7 @@ def _adverse_event(view: EntityView, onto: model.Ontology, incoming_subjects: se
     _, observations = figures.load(nodes[:HUB_FIGURES])
     _set_figures(view, [], observations)
     view.figures_heading = "Incidence in studies"
+    view.show_agents = True
     total = totals.get(IA + "event", len(nodes))
     if total > min(len(nodes), HUB_FIGURES):
         view.figures_note = f"The first {min(len(nodes), HUB_FIGURES)} of {total} figures of this event."
@@ -358,13 +394,6 @@ def _figure_node(view: EntityView, onto: model.Ontology, incoming: set[str]) -> 
     view.figures_heading = "The figure"
     if results or observations:
         view.label = (results + observations)[0].title
-    study = next((f.study.iri for f in results + observations), None)
-    if study:
-        all_results, all_observations = figures.of_studies([study])
-        view.comparisons = [c for c in figures.compare(all_results + all_observations)
-                            if any(f.node.iri == view.iri for f in c.figures)]
-        for fig in results + observations:
-            fig.comparison = next((c.id for c in view.comparisons), None)
 
 
 def _passage(view: EntityView, onto: model.Ontology, incoming: set[str]) -> None:
@@ -421,7 +450,7 @@ def _property(view: EntityView, onto: model.Ontology, incoming: set[str]) -> Non
 
 
 def _disagreement(view: EntityView, onto: model.Ontology, incoming: set[str]) -> None:
-    view.disagreements = figures.describe_disagreements([view.iri])
+    view.disagreements = disagreements.describe([view.iri])
 
 
 def _generation(view: EntityView, onto: model.Ontology, incoming: set[str]) -> None:
