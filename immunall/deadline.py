@@ -48,6 +48,7 @@ class _Watcher:
         self._wake = threading.Condition()
         self._thread: threading.Thread | None = None
         self._pid = 0
+        self._checking = False  # the watcher's sleep is already bounded by STOP_CHECK_SECONDS
 
     def arm(self, guard: Guard) -> None:
         with self._wake:
@@ -59,7 +60,9 @@ class _Watcher:
             self._armed[guard.token] = guard
             earliest = self._heap[0][0] if self._heap else None
             heapq.heappush(self._heap, (guard.deadline, guard.token))
-            if earliest is None or guard.deadline < earliest or guard.stop is not None:
+            # Wake the watcher only when it would sleep past what this guard needs: a request
+            # thread handing the watcher the GIL on every query costs more than the query.
+            if earliest is None or guard.deadline < earliest or (guard.stop is not None and not self._checking):
                 self._wake.notify()
 
     def disarm(self, guard: Guard) -> None:
@@ -80,9 +83,11 @@ class _Watcher:
                 stoppable = [g for g in self._armed.values() if g.stop is not None]
                 if not due:
                     wait = self._heap[0][0] - now if self._heap else 3600.0
+                    self._checking = bool(stoppable)
                     if stoppable:
                         wait = min(wait, STOP_CHECK_SECONDS)
                     self._wake.wait(max(0.001, wait))
+                    self._checking = False
             for guard in stoppable if not due else ():
                 if guard.stop is not None and guard.stop():
                     with self._wake:

@@ -118,16 +118,16 @@ def serve(conn: Connection, generation: str) -> None:
         signal.setitimer(signal.ITIMER_REAL, 0)
         conn.send(answer)
         if isinstance(answer, Answer) and len(answer.body) > TRIM_BYTES:
-            _trim()
+            trim_heap()
 
 
 TRIM_BYTES = 1 << 20
 
 
-def _trim() -> None:
-    """Give the heap a large answer used back to the system: glibc keeps freed memory in the
-    process, so each query process would otherwise stay as large as its largest answer (at 1M
-    triples the names index alone left ~80 MB in one of them)."""
+def trim_heap() -> None:
+    """Give freed heap back to the system: glibc keeps freed memory in the process, so each query
+    process would otherwise stay as large as its largest answer (at 1M triples the names index
+    alone left ~80 MB in one of them), and the server's parent process as large as its store check."""
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 

@@ -28,6 +28,7 @@ StartResponse = Callable[..., Any]
 
 SKIP = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_RANGE", "HTTP_CACHE_CONTROL")
 NOT_CACHED = ("/static/", "/downloads")
+LOOKED_UP = "immunall.response_cache_key"  # environ: the key the gateway looked up and missed
 
 
 def _size(entry: Entry) -> int:
@@ -85,12 +86,23 @@ class CachedResponses:
                 environ.get("HTTP_HOST", ""), environ.get("SERVER_NAME", ""), environ.get("SERVER_PORT", ""),
                 environ.get("SCRIPT_NAME", ""), environ.get("wsgi.url_scheme", ""))
 
-    def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+    def lookup(self, environ: dict) -> Entry | None:
+        """The stored answer to this request, if any; the production gateway asks before it hands
+        the request to a thread (server/gateway.py), and the app then does not look again."""
         key = self._key(environ)
+        environ[LOOKED_UP] = key
+        return self.cache.get(key) if key is not None else None
+
+    def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        if LOOKED_UP in environ:
+            key = environ[LOOKED_UP]
+            hit = None
+        else:
+            key = self._key(environ)
+            hit = self.cache.get(key) if key is not None else None
         if key is None:
             return self.app(environ, start_response)
         head = environ["REQUEST_METHOD"] == "HEAD"
-        hit = self.cache.get(key)
         if hit is not None:
             status, headers, body = hit
             start_response(status, list(headers))

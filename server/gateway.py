@@ -2,23 +2,27 @@
 
 WSGI gives an application no way to learn that its client has gone, so a query whose client
 disconnected would run on to its time limit. granian's RSGI protocol has `client_disconnect()`:
-this gateway reads the request, runs the Flask app in one of its request threads, and waits for
-whichever comes first, the answer or the hang-up. On a hang-up it sets the request's
-`immunall.client_gone` flag (server/admission.py), and the query pool stops that client's query
-(server/pool.py). Answers that are lists are sent whole; iterables (downloads) are streamed.
+this gateway reads the request and runs the Flask app in one of its request threads; the request's
+`immunall.client_gone` callable (server/admission.py) asks whether the client has hung up, and the
+query pool stops that client's query when it has (server/pool.py). Only a request still running
+when that is first asked (the pool asks every 0.25 s) watches for the hang-up: most answers are
+sent before, and pay nothing for it. A repeated GET the response cache holds
+(server/fastpath.py) is answered here, on the event loop, without a request thread. Answers that
+are lists are sent whole; iterables (downloads) are streamed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import sys
-import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from server.admission import GONE
+from server.fastpath import Entry
 
 Wsgi = Callable[[dict, Callable[..., Any]], Iterable[bytes]]
 Started = tuple[int, list[tuple[str, str]], Iterable[bytes]]
@@ -88,11 +92,46 @@ def _chain(first: bytes | None, rest: Iterable[bytes]) -> Iterable[bytes]:
             close()
 
 
+class HangUp:
+    """Whether a request's client has gone; the watch on its connection starts when first asked."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, proto: Any) -> None:
+        self._loop = loop
+        self._proto = proto
+        self._asked = False
+        self._watch: asyncio.Future | None = None
+        self.closed = False
+
+    def __call__(self) -> bool:
+        """Asked from request threads and the deadline watcher."""
+        if not self._asked:
+            self._asked = True
+            self._loop.call_soon_threadsafe(self._start)
+            return False
+        watch = self._watch
+        return watch is not None and watch.done() and not watch.cancelled()
+
+    def _start(self) -> None:
+        if not self.closed:
+            self._watch = asyncio.ensure_future(self._proto.client_disconnect())
+
+    def close(self) -> bool:
+        """Stop watching (on the loop, once the app has answered); whether the client had gone."""
+        self.closed = True
+        watch = self._watch
+        if watch is None:
+            return False
+        left = watch.done() and not watch.cancelled()
+        watch.cancel()
+        return left
+
+
 class Gateway:
     """An RSGI application that runs `app` (WSGI) in `threads` request threads."""
 
-    def __init__(self, app: Wsgi, threads: int) -> None:
+    def __init__(self, app: Wsgi, threads: int, cached: Callable[[dict], Entry | None] | None = None) -> None:
         self.app = app
+        self.cached = cached
         self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="request")
 
     def __rsgi_init__(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -106,41 +145,48 @@ class Gateway:
             return
         body = await proto()
         environ = environ_of(scope, body)
-        gone = threading.Event()
-        environ[GONE] = gone.is_set
-        loop = asyncio.get_running_loop()
-        work = loop.run_in_executor(self.executor, _call, self.app, environ)
-        hangup = asyncio.ensure_future(proto.client_disconnect())
-        done, _ = await asyncio.wait((work, hangup), return_when=asyncio.FIRST_COMPLETED)
-        if work not in done:
-            gone.set()  # the pool stops the query; the thread then finishes with nobody to answer
-            work.add_done_callback(_discard)
+        hit = self.cached(environ) if self.cached is not None else None
+        if hit is not None:
+            proto.response_bytes(int(hit[0][:3]), hit[1], b"" if scope.method == "HEAD" else hit[2])
             return
-        hangup.cancel()
-        status, headers, chunks = work.result()
+        loop = asyncio.get_running_loop()
+        gone = HangUp(loop, proto)
+        environ[GONE] = gone
+        try:
+            status, headers, chunks = await loop.run_in_executor(self.executor, _call, self.app, environ)
+        finally:
+            left = gone.close()
+        if left:
+            _close(chunks)  # the pool stopped the query; nobody is there to answer
+            return
         if isinstance(chunks, list):
-            proto.response_bytes(status, headers, b"".join(chunks))
+            with contextlib.suppress(Exception):  # a client gone since: nothing to tell it
+                proto.response_bytes(status, headers, b"".join(chunks))
             return
         transport = proto.response_stream(status, headers)
         iterator = iter(chunks)
-        while True:
-            chunk = await loop.run_in_executor(self.executor, next, iterator, None)
-            if chunk is None:
-                return
-            await transport.send_bytes(chunk)
+        try:
+            while True:
+                chunk = await loop.run_in_executor(self.executor, next, iterator, None)
+                if chunk is None:
+                    return
+                await transport.send_bytes(chunk)
+        finally:
+            _close(chunks)
 
 
-def _discard(future: asyncio.Future) -> None:
-    if not future.cancelled():
-        result = future.exception() or future.result()
-        chunks = result[2] if isinstance(result, tuple) else None
-        close = getattr(chunks, "close", None)
-        if close is not None:
-            close()
+def _close(chunks: Iterable[bytes]) -> None:
+    close = getattr(chunks, "close", None)
+    if close is not None:
+        close()
 
 
 def create_gateway() -> Gateway:
     """granian's factory: the app as configured by the environment, behind the gateway."""
     from server import config, create_app
+    from server.fastpath import CachedResponses
 
-    return Gateway(create_app(), int(config.load()["WEB_THREADS"]))
+    app = create_app()
+    front = app.wsgi_app
+    cached = front.lookup if isinstance(front, CachedResponses) else None
+    return Gateway(app, int(config.load()["WEB_THREADS"]), cached)

@@ -25,7 +25,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -79,6 +79,7 @@ class _Waiter:
     client: str
     worker: _Worker | None = None
     start: bool = False  # granted the right to start a new worker
+    ready: threading.Event = field(default_factory=threading.Event)  # set when something changed for it
 
 
 class WorkerPool:
@@ -93,7 +94,7 @@ class WorkerPool:
         self._idle: list[_Worker] = []
         self._waiting: list[_Waiter] = []
         self._running: Counter[str] = Counter()  # queries running per client
-        self._cond = threading.Condition()
+        self._lock = threading.Lock()
         self._count = 0
         self._closed = False
         self._seq = itertools.count()
@@ -105,19 +106,19 @@ class WorkerPool:
 
     def retarget(self, generation: Path) -> None:
         """Serve a new store generation; old workers are ended as they come back."""
-        with self._cond:
+        with self._lock:
             self._generation = generation
             stale = [w for w in self._idle if w.generation != generation]
             self._idle = [w for w in self._idle if w.generation == generation]
             self._count -= len(stale)
-            self._cond.notify_all()
+            self._wake_all()
         for worker in stale:
             worker.discard()
 
     def warm(self) -> None:
         """Start every missing worker now (in parallel), so first queries do not wait."""
         launched = []
-        with self._cond:
+        with self._lock:
             while self._count < self.size:
                 self._count += 1
                 launched.append(None)
@@ -125,7 +126,7 @@ class WorkerPool:
         deadline = time.monotonic() + 30
         for worker in workers:
             ready = self._await_ready(worker, deadline)
-            with self._cond:
+            with self._lock:
                 self._idle.append(ready)
                 self._hand_out()
 
@@ -159,7 +160,7 @@ class WorkerPool:
         finally:
             if ticket is not None:
                 ticket.seconds = time.monotonic() - sent
-            with self._cond:
+            with self._lock:
                 self._running[name] -= 1
                 if self._running[name] <= 0:
                     del self._running[name]
@@ -182,11 +183,11 @@ class WorkerPool:
 
     def close(self) -> None:
         """End all idle workers; busy ones end when they come back."""
-        with self._cond:
+        with self._lock:
             self._closed = True
             idle, self._idle = self._idle, []
             self._count -= len(idle)
-            self._cond.notify_all()
+            self._wake_all()
         for worker in idle:
             worker.discard()
 
@@ -197,6 +198,11 @@ class WorkerPool:
         if not self._waiting:
             return None
         return min(self._waiting, key=lambda w: (self._running[w.client] > 0, w.seq))
+
+    def _wake_all(self) -> None:
+        """Every waiter looks again (lock held): the pool closed, retargeted or lost a worker."""
+        for waiter in self._waiting:
+            waiter.ready.set()
 
     def _hand_out(self) -> None:
         """Give idle workers (or the right to start one) to waiters in fair order (lock held)."""
@@ -212,17 +218,20 @@ class WorkerPool:
                 return
             self._waiting.remove(waiter)
             self._running[waiter.client] += 1
-            self._cond.notify_all()
+            waiter.ready.set()  # only the waiter served wakes: no herd of threads after every query
 
     def _acquire(self, deadline: float, timeout: float, client: str, gone) -> _Worker:
         while True:
-            with self._cond:
+            with self._lock:
                 if self._closed:
                     raise WorkerFailed("The query pool is closed.")
                 waiter = _Waiter(next(self._seq), client)
                 self._waiting.append(waiter)
                 self._hand_out()
-                while waiter.worker is None and not waiter.start:
+            while True:
+                with self._lock:
+                    if waiter.worker is not None or waiter.start:
+                        break
                     remaining = deadline - time.monotonic()
                     stopped = gone is not None and gone()
                     if remaining <= 0 or stopped or self._closed:
@@ -234,12 +243,13 @@ class WorkerPool:
                         raise QueryTimeout(
                             f"Query time limit of {timeout:g} s exceeded while waiting for a free "
                             "query process; the server is busy, try again shortly.")
-                    self._cond.wait(min(remaining, 0.25))
+                    waiter.ready.clear()
+                waiter.ready.wait(min(remaining, 0.25))
             if waiter.start:
                 try:
                     return self._await_ready(self._launch(), deadline)
                 except BaseException:
-                    with self._cond:
+                    with self._lock:
                         self._running[client] -= 1
                         if self._running[client] <= 0:
                             del self._running[client]
@@ -248,7 +258,7 @@ class WorkerPool:
             assert worker is not None
             if worker.alive() and worker.generation == self._generation:
                 return worker
-            with self._cond:
+            with self._lock:
                 self._running[client] -= 1
                 if self._running[client] <= 0:
                     del self._running[client]
@@ -264,9 +274,9 @@ class WorkerPool:
             )
         except OSError:
             parent.close()
-            with self._cond:
+            with self._lock:
                 self._count -= 1
-                self._cond.notify_all()
+                self._wake_all()
             raise
         finally:
             child.close()
@@ -288,12 +298,12 @@ class WorkerPool:
 
     def _discard(self, worker: _Worker) -> None:
         worker.discard()
-        with self._cond:
+        with self._lock:
             self._count -= 1
             self._hand_out()
 
     def _release(self, worker: _Worker) -> None:
-        with self._cond:
+        with self._lock:
             keep = not self._closed and worker.generation == self._generation and worker.alive()
             if keep:
                 self._idle.append(worker)

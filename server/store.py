@@ -63,6 +63,7 @@ class EmbeddedBackend:
     def __init__(self, path: Path, workers: int, prewarm: bool = False, memory_mb: int = 0,
                  admission: Admission | None = None) -> None:
         self._path = path
+        self._stat_path = os.fspath(path)  # a str: os.stat of a Path converts it on every call
         self.admission = admission
         self._memory_mb = memory_mb
         self._lock = threading.Lock()
@@ -89,7 +90,7 @@ class EmbeddedBackend:
         changes.
         """
         try:
-            status = os.stat(self._path)
+            status = os.stat(self._stat_path)
             identity: tuple[int, int] | None = (status.st_dev, status.st_ino)
         except OSError:
             identity = None  # contract.read says what is missing

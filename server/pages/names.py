@@ -20,12 +20,11 @@ import re
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from flask import current_app
 from rapidfuzz import fuzz, process
 
+from server.evaluate import trim_heap
 from server.pages import data, model
 
 IA = model.IA
@@ -142,9 +141,10 @@ class NameIndex:
         self.flats, self.flat_entries = _sorted_keys([compact(norm) for norm in self.norms],
                                                      range(len(self.norms)))
         words, owners = [], array("i")
+        shared: dict[str, str] = {}  # one string per distinct word: at 1M triples 1.2M words, 40k distinct
         for entry, norm in enumerate(self.norms):
             for word in {m.group(0) for m in _WORD.finditer(norm) if m.start() > 0}:
-                words.append(word)
+                words.append(shared.setdefault(word, word))
                 owners.append(entry)
         self.words, self.word_entries = _sorted_keys(words, owners)
         self.vocabulary = sorted({m.group(0) for norm in self.norms for m in _WORD.finditer(norm)})
@@ -308,43 +308,35 @@ CSV = "text/csv"
 def _csv_rows(name: str, **params: data.Param) -> Iterator[list[str]]:
     """Rows of a whole-graph query as CSV (values only: the queries select IRIs and literals)."""
     body = data.run_raw(data.bind(data.load_query(name), params), CSV)
-    reader = csv.reader(io.StringIO(body.decode("utf-8"), newline=""))
+    # Decoded as read, not as one more copy of the whole answer (22 MB at 1M triples).
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(body), encoding="utf-8", newline=""))
     next(reader, None)  # the header
     return reader
 
 
 def build() -> NameIndex:
-    """Read the names and the kinds at once (the two queries run in two query processes)."""
+    """Read the names and the kinds, one query after the other: run side by side they held three
+    whole-graph answers in memory at once and took two of the query processes from everyone else
+    while the server starts."""
     onto = model.ontology()
     properties = [data.iri(row["p"].value) for row in data.select("name-properties")]
     ranks_of_class = class_ranks(onto)
     classes = [data.iri(c) for c in sorted(ranks_of_class)]
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-
-    def kinds() -> list[list[str]]:
-        with app.app_context():
-            return list(_csv_rows("ranked-types", classes=classes))
-
-    def related() -> list[Row]:
-        with app.app_context():
-            return [(row[0], row[3], row[1], row[2]) for row in _csv_rows("search-related") if len(row) == 4]
-
-    with ThreadPoolExecutor(2) as other:
-        typed = other.submit(kinds)
-        taken = other.submit(related)
-        names: list[Row] = [(row[0], row[1], row[2], "") for row in _csv_rows("names", properties=properties)
-                            if len(row) == 3]
-        rows = typed.result()
-        names += taken.result()
     ranks: dict[str, int] = {}
-    for row in rows:
+    for row in _csv_rows("ranked-types", classes=classes):
         if len(row) == 2 and row[1] in ranks_of_class:
             subject, rank = row[0], ranks_of_class[row[1]]
             if ranks.get(subject, 99) > rank:
                 ranks[subject] = rank
     for cls in onto.parents:
         ranks.setdefault(cls, CLASS_RANK)
-    return NameIndex(names, ranks)
+    names: list[Row] = [(row[0], row[1], row[2], "") for row in _csv_rows("names", properties=properties)
+                        if len(row) == 3]
+    names += [(row[0], row[3], row[1], row[2]) for row in _csv_rows("search-related") if len(row) == 4]
+    built = NameIndex(names, ranks)
+    del names
+    trim_heap()  # the answers and rows read are garbage now: give their memory back
+    return built
 
 
 def index() -> NameIndex:
