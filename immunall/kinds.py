@@ -203,6 +203,7 @@ class Kind:
     fields: list[Field]
     title: str                         # plural, for people: page headings, search hit kinds
     label_required: bool = False       # a curated label, not one made from the fields
+    statement: bool = False            # a review's statement (a figure, finding, rule): needs its passage
     by_field: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
     # ^ field -> value -> (segment, class) where the record's IRI kind depends on a field
 
@@ -306,7 +307,7 @@ KINDS: dict[str, Kind] = {k.folder: k for k in [
         F("denominator", "int", "denominator", figure=True),
         F("denominator_label", "text", "denominatorLabel"),
         F("relapse_phenotype", "ref:relapse", "relapsePhenotype"),
-    ], "outcome figures"),
+    ], "outcome figures", statement=True),
     Kind("comparisons", "comparison", "Comparison", [
         *COMMON,
         F("study", "ref:study", "comparisonOf", required=True),
@@ -322,7 +323,7 @@ KINDS: dict[str, Kind] = {k.folder: k for k in [
         *STATISTICS,
         F("significance", "enum:Significance", "significance"),
         F("printed", "text", "printedValue"),
-    ], "comparisons"),
+    ], "comparisons", statement=True),
     Kind("ae_observations", "aeobs", "AdverseEventObservation", [
         *COMMON,
         F("study", "ref:study", "observationOf", required=True),
@@ -337,7 +338,7 @@ KINDS: dict[str, Kind] = {k.folder: k for k in [
         F("grading_system", "enum:GradingSystem", "gradingSystem"),
         *TIMEPOINT,
         F("printed", "text", "printedValue"),
-    ], "adverse-event figures"),
+    ], "adverse-event figures", statement=True),
     Kind("findings", "finding", "QualitativeFinding", [
         *COMMON,
         F("label", "label", RDFS.label, required=True),
@@ -347,7 +348,7 @@ KINDS: dict[str, Kind] = {k.folder: k for k in [
         F("measure", "enum:OutcomeMeasure", "measure"),
         F("year", "int", "eventYear", figure=True),
         F("printed", "text", "printedValue"),
-    ], "qualitative findings"),
+    ], "qualitative findings", statement=True),
     Kind("profiles", "profile", "AdverseEventProfile", [
         *COMMON,
         F("event", "ref:ae", "event", required=True),
@@ -360,7 +361,7 @@ KINDS: dict[str, Kind] = {k.folder: k for k in [
         F("therapy", "ref:intervention", "associatedWithTherapy", many=True),
         F("studies", "ref:study", "summarisesStudy", many=True),
         F("context", "text", "subgroup"),
-    ], "adverse-event profiles"),
+    ], "adverse-event profiles", statement=True),
     Kind("approvals", "approval", "RegulatoryApproval", [
         *COMMON,
         F("agent", "ref:agent", "approvedAgent", required=True),
@@ -370,7 +371,7 @@ KINDS: dict[str, Kind] = {k.folder: k for k in [
         F("indication", "ref:disease", "indication", many=True),
         F("population", "special"),
         F("based_on", "ref:study", "basedOnStudy", many=True),
-    ], "regulatory approvals"),
+    ], "regulatory approvals", statement=True),
     Kind("dosing", "dosing", "DosingRegimen", [
         *COMMON,
         LABEL,
@@ -391,7 +392,7 @@ KINDS: dict[str, Kind] = {k.folder: k for k in [
         F("before", "enum:TherapyMilestone", "intervalBefore", required=True),
         F("relation", "rel", "valueRelation"),
         F("condition", "text", "condition"),
-    ], "washout intervals"),
+    ], "washout intervals", statement=True),
     Kind("thresholds", "threshold", "Threshold", [
         *COMMON,
         LABEL,
@@ -404,7 +405,7 @@ KINDS: dict[str, Kind] = {k.folder: k for k in [
         F("before", "enum:TherapyMilestone", "intervalBefore"),
         F("purpose", "text", "condition"),
         F("printed", "text", "printedValue"),
-    ], "thresholds"),
+    ], "thresholds", statement=True),
     Kind("management", "rule", "ManagementRule", [
         *COMMON,
         LABEL,
@@ -412,7 +413,7 @@ KINDS: dict[str, Kind] = {k.folder: k for k in [
         F("grade", "enum:GradeQualifier", "gradeQualifier"),
         F("treatment", "ref:intervention", "recommendsTreatment", many=True, required=True),
         F("condition", "text", "condition"),
-    ], "management rules"),
+    ], "management rules", statement=True),
     Kind("relapse", "relapse", "RelapsePhenotype", [
         *NAMED,
         F("treatment_options", "ref:intervention", "treatmentOption", many=True),
@@ -433,7 +434,7 @@ KINDS: dict[str, Kind] = {k.folder: k for k in [
         F("study", "ref:study", "inStudy"),
         F("therapy", "ref:intervention", "associatedWithTherapy", many=True),
         F("context", "text", "subgroup"),
-    ], "risk-factor associations"),
+    ], "risk-factor associations", statement=True),
     Kind("strata", "stratum", "RiskStratum", [
         *COMMON,
         LABEL,
@@ -444,7 +445,7 @@ KINDS: dict[str, Kind] = {k.folder: k for k in [
         F("time_months", "dec", "timeToRelapseMonths", figure=True),
         F("mrd_relation", "rel", "mrdRelation"),
         F("mrd_threshold", "dec", "mrdThreshold", figure=True),
-    ], "risk strata"),
+    ], "risk strata", statement=True),
     Kind("generations", "generation", "CARGenerationDefinition", [
         *COMMON,
         F("generation", "enum:CARGeneration", "definesGeneration", required=True),
@@ -514,10 +515,6 @@ RELATIONS: dict[str, str] = {
 MONTHS_PER_UNIT: dict[str, tuple[str, str]] = {
     "Year": ("12", "1"), "Month": ("1", "1"), "Week": ("12", "52.1775"), "Day": ("12", "365.25"),
 }
-
-
-def kind(folder: str) -> Kind:
-    return KINDS[folder]
 
 
 def segments_of(folder: str) -> tuple[str, ...]:

@@ -223,15 +223,9 @@ class Builder:
         check_figures(record, figures, passages, self.corpus)
         if record.get("stated") is not None:
             check_stated(record, str(record["stated"]), passages, self.corpus)
-        if not passages and record.get("basis") is None and self.needs_source(folder, record):
+        if not passages and record.get("basis") is None and kind.statement:
             raise record.error("source", "every fact cites its passage (source) or states its outside "
                                          "knowledge (basis: {from: ReferenceTable|RegistryRecord|CuratorInference})")
-
-    @staticmethod
-    def needs_source(folder: str, record: Located) -> bool:
-        """Figures, comparisons, findings and the like are statements of a review: each needs a passage."""
-        return folder in {"results", "comparisons", "ae_observations", "findings", "profiles", "approvals",
-                          "thresholds", "management", "associations", "strata", "washout"}
 
     def specific(self, folder: str, record: Located, subject: URIRef) -> None:
         """What a kind adds beyond its field table: defaults, normalised values, checks, labels."""

@@ -23,19 +23,16 @@ BIBO = Namespace("http://purl.org/ontology/bibo/")
 
 GRAPH = {name: URIRef(graph_iri(name)) for name in GRAPH_NAMES}
 
-# URL path segment of each kind of instance: one table, immunall/kinds.py.
-KINDS = SEGMENTS
-
 SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 def mint(kind: str, slug: str) -> URIRef:
     """The IRI of an instance of `kind` with curated id `slug`."""
-    if kind not in KINDS:
+    if kind not in SEGMENTS:
         raise KeyError(f"unknown kind {kind!r}")
     if not SLUG.match(slug):
         raise ValueError(f"id {slug!r} is not a readable IRI slug (letters, digits, . _ -)")
-    return URIRef(f"{BASE}{KINDS[kind]}/{slug}")
+    return URIRef(f"{BASE}{SEGMENTS[kind]}/{slug}")
 
 
 def term(name: str) -> URIRef:

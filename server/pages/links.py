@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from flask import current_app, request
 
-# The path segment of each kind of instance (immunall.kinds.SEGMENTS) plus the vocabulary and graphs.
-from immunall.kinds import SEGMENTS as KINDS
+from immunall.kinds import SEGMENTS
 
-INSTANCE_KINDS = frozenset(KINDS.values())
+INSTANCE_KINDS = frozenset(SEGMENTS.values())
 
 
 def public_base() -> str:
